@@ -1,1 +1,4 @@
+//! The integration tests of the root package (the single test entry point).
 
+mod agreement;
+mod util;
