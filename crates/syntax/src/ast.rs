@@ -220,8 +220,10 @@ pub enum ClassSet {
 pub enum ClassOp {
     /// `&&` (Java, Ruby, JS `v`).
     Intersection,
-    /// `--` (JS `v`) or `-[…]` (.NET).
+    /// `--` (JS `v`, Rust) or `-[…]` (.NET).
     Subtraction,
+    /// `~~` (Rust).
+    SymmetricDifference,
 }
 
 /// One item of a class union.

@@ -74,7 +74,12 @@ pub struct Error {
 impl Error {
     /// An error of `kind` at `span` of `pattern`.
     pub fn new(kind: ErrorKind, pattern: &str, span: Span, message: String) -> Error {
-        Error { kind, pattern: pattern.to_string(), span, message }
+        Error {
+            kind,
+            pattern: pattern.to_string(),
+            span,
+            message,
+        }
     }
 
     /// Renders the pattern with a caret line under [`Error::span`], like:
@@ -116,7 +121,11 @@ pub fn render_caret(pattern: &str, span: Span) -> String {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {}..{}", self.message, self.span.start, self.span.end)
+        write!(
+            f,
+            "{} at {}..{}",
+            self.message, self.span.start, self.span.end
+        )
     }
 }
 

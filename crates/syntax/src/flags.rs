@@ -221,7 +221,9 @@ impl Flags {
             };
             if !ok {
                 let msg = match flavor {
-                    Flavor::Js => format!("Invalid flags supplied to RegExp constructor '{letters}'"),
+                    Flavor::Js => {
+                        format!("Invalid flags supplied to RegExp constructor '{letters}'")
+                    }
                     _ => format!("unknown flag '{c}' for flavor {flavor}"),
                 };
                 return bad(i, c, msg);

@@ -20,6 +20,9 @@ pub mod error;
 pub mod flags;
 pub mod flavor;
 mod parse;
+pub mod props;
+mod props_js;
+mod rust;
 pub mod span;
 
 pub use error::{Error, ErrorKind};
@@ -57,7 +60,9 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config { nest_limit: DEFAULT_NEST_LIMIT }
+        Config {
+            nest_limit: DEFAULT_NEST_LIMIT,
+        }
     }
 }
 

@@ -1,0 +1,183 @@
+//! Which Unicode property names each flavor accepts, and how they resolve.
+
+use crate::ast::{Class, ClassItemKind, ClassSet, Property};
+use crate::props_js;
+use crate::Flavor;
+use regex_syntax::hir::ClassUnicode;
+
+/// Resolves a property through `regex-syntax`'s Unicode tables (loose
+/// matching: case, spaces and underscores ignored).
+pub fn resolve(name: &str, value: Option<&str>) -> Option<ClassUnicode> {
+    let body = match value {
+        Some(v) => format!("{name}={v}"),
+        None => name.to_string(),
+    };
+    if body.contains(['}', '\\', '{', '[', ']']) || body.len() > 200 {
+        return None;
+    }
+    let text = format!("\\p{{{body}}}");
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(&text)
+        .ok()?;
+    match hir.kind() {
+        regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(c)) => Some(c.clone()),
+        _ => None,
+    }
+}
+
+fn js_has(table: &[&str], s: &str) -> bool {
+    table.binary_search(&s).is_ok()
+}
+
+/// Whether a JS `v`-mode property is a property of strings.
+pub(crate) fn is_string_property(p: &Property) -> bool {
+    p.value.is_none() && js_has(props_js::STRINGS, &p.name)
+}
+
+/// Whether a JS `v`-mode class may contain strings (then it cannot be negated).
+pub(crate) fn class_may_contain_strings(c: &Class) -> bool {
+    fn set(s: &ClassSet) -> bool {
+        match s {
+            ClassSet::Union { items } => items.iter().any(|i| match &i.kind {
+                ClassItemKind::Property(p) => is_string_property(p),
+                ClassItemKind::Strings(alts) => alts.iter().any(|a| a.len() != 1),
+                ClassItemKind::Nested(c) => !c.negated && class_may_contain_strings(c),
+                _ => false,
+            }),
+            ClassSet::Op {
+                op: crate::ast::ClassOp::Intersection,
+                lhs,
+                rhs,
+            } => set(lhs) && set(rhs),
+            ClassSet::Op { lhs, .. } => set(lhs),
+        }
+    }
+    set(&c.set)
+}
+
+const JAVA_POSIX: &[&str] = &[
+    "Lower", "Upper", "ASCII", "Alpha", "Digit", "Alnum", "Punct", "Graph", "Print", "Blank",
+    "Cntrl", "XDigit", "Space",
+];
+
+const JAVA_CHARACTER: &[&str] = &[
+    "javaLowerCase",
+    "javaUpperCase",
+    "javaWhitespace",
+    "javaMirrored",
+    "javaAlphabetic",
+    "javaIdeographic",
+    "javaTitleCase",
+    "javaDigit",
+    "javaDefined",
+    "javaLetter",
+    "javaLetterOrDigit",
+    "javaJavaIdentifierStart",
+    "javaJavaIdentifierPart",
+    "javaUnicodeIdentifierStart",
+    "javaUnicodeIdentifierPart",
+    "javaIdentifierIgnorable",
+    "javaSpaceChar",
+    "javaISOControl",
+];
+
+const PCRE_SPECIAL: &[&str] = &["Any", "L&", "Lc", "Xan", "Xps", "Xsp", "Xuc", "Xwd"];
+
+/// Checks a property against what the flavor's engine accepts. The error is
+/// the engine's message.
+pub(crate) fn validate(flavor: Flavor, v_mode: bool, p: &Property) -> Result<(), String> {
+    let name = p.name.as_str();
+    let value = p.value.as_deref();
+    match flavor {
+        Flavor::Js => {
+            let ok = match value {
+                Some(v) => match name {
+                    "General_Category" | "gc" => js_has(props_js::GC, v),
+                    "Script" | "sc" | "Script_Extensions" | "scx" => js_has(props_js::SCRIPT, v),
+                    _ => false,
+                },
+                None => {
+                    js_has(props_js::GC, name)
+                        || js_has(props_js::BINARY, name)
+                        || (v_mode && js_has(props_js::STRINGS, name))
+                }
+            };
+            if ok {
+                Ok(())
+            } else {
+                Err("Invalid property name".to_string())
+            }
+        }
+        Flavor::Java => {
+            let known = match value {
+                Some(v) => match name.to_ascii_lowercase().as_str() {
+                    "script" | "sc" => resolve("Script", Some(v)).is_some(),
+                    "block" | "blk" => !v.is_empty(),
+                    "general_category" | "gc" => resolve("gc", Some(v)).is_some(),
+                    _ => false,
+                },
+                None => {
+                    let bare = name.strip_prefix("Is").unwrap_or(name);
+                    JAVA_POSIX.contains(&name)
+                        || JAVA_CHARACTER.contains(&name)
+                        || name.starts_with("In") && name.len() > 2
+                        || resolve("gc", Some(bare)).is_some()
+                        || (name.starts_with("Is") && resolve(bare, None).is_some())
+                        || bare == "L&"
+                }
+            };
+            if known {
+                Ok(())
+            } else {
+                Err(format!("Unknown character property name {{{name}}}"))
+            }
+        }
+        Flavor::Pcre => {
+            let ok = match value {
+                Some(v) => {
+                    resolve(name, Some(v)).is_some()
+                        || name.eq_ignore_ascii_case("bidi_class")
+                        || name.eq_ignore_ascii_case("bc")
+                }
+                None => PCRE_SPECIAL.contains(&name) || resolve(name, None).is_some(),
+            };
+            if ok {
+                Ok(())
+            } else {
+                Err("unknown property name after \\P or \\p".to_string())
+            }
+        }
+        Flavor::Dotnet => {
+            let ok = value.is_none()
+                && (name.starts_with("Is") && name.len() > 2
+                    || resolve("gc", Some(name)).is_some() && name.len() <= 2);
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("Unknown property '{name}'."))
+            }
+        }
+        Flavor::Go => {
+            let ok = value.is_none() && (name == "Any" || resolve(name, None).is_some());
+            if ok {
+                Ok(())
+            } else {
+                Err("invalid character class range".to_string())
+            }
+        }
+        Flavor::Ruby => {
+            let ok = value.is_none()
+                && (resolve(name, None).is_some()
+                    || JAVA_POSIX.iter().any(|n| n.eq_ignore_ascii_case(name))
+                    || name.eq_ignore_ascii_case("word")
+                    || name.eq_ignore_ascii_case("alnum"));
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("invalid character property name {{{name}}}"))
+            }
+        }
+        Flavor::Python | Flavor::Rust => Ok(()),
+    }
+}
