@@ -1,1 +1,127 @@
-fn main(){}
+//! The `redoscope` command line.
+
+mod parse_cmd;
+mod tree;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Can this regex be made to hang my service? A ReDoS analyzer and fuzzer.
+#[derive(Parser, Debug)]
+#[command(name = "redoscope", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every subcommand shares.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Common {
+    /// The regex dialect: js, python, java, pcre, ruby, dotnet, rust, go
+    /// (aliases: javascript, node, php, perl, re2, …).
+    #[arg(long, default_value = "js")]
+    pub flavor: String,
+    /// Flags in the flavor's letters (e.g. `giu` for js, `imsx` for python).
+    #[arg(long, default_value = "")]
+    pub flags: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// When to use colors.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Read patterns from standard input, one per line.
+    #[arg(long)]
+    pub stdin: bool,
+}
+
+/// Output formats.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable text.
+    Text,
+    /// JSON (one object per line when there are several patterns).
+    Json,
+}
+
+/// Color choice.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    /// Color when standard output is a terminal.
+    Auto,
+    /// Always color.
+    Always,
+    /// Never color.
+    Never,
+}
+
+impl Color {
+    /// Whether to color output written to standard output.
+    pub fn enabled(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print the parsed tree with byte spans, or the error with a caret.
+    ///
+    /// Exits 0 when every pattern is valid in its flavor, 2 when the
+    /// flavor's engine would reject one.
+    Parse(parse_cmd::Args),
+}
+
+/// The outcome of a command: 0 nothing found, 1 findings, 2 an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// Nothing vulnerable.
+    Clean = 0,
+    /// At least one vulnerable finding.
+    Findings = 1,
+    /// An error (bad pattern, bad flag, unreadable input).
+    Error = 2,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Parse(args) => parse_cmd::run(&args),
+    };
+    match result {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(err) => {
+            // A closed pipe (`redoscope … | head`) is not an error.
+            if err
+                .downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::from(0);
+            }
+            let _ = writeln!(io::stderr(), "redoscope: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads the patterns to work on: the arguments, or lines of stdin.
+pub fn patterns(args: &[String], stdin: bool) -> anyhow::Result<Vec<String>> {
+    if !stdin {
+        if args.is_empty() {
+            anyhow::bail!("no pattern given (pass PATTERN or --stdin)");
+        }
+        return Ok(args.to_vec());
+    }
+    let mut text = String::new();
+    io::Read::read_to_string(&mut io::stdin(), &mut text)
+        .map_err(|e| anyhow::anyhow!("cannot read standard input: {e}"))?;
+    let mut out: Vec<String> = args.to_vec();
+    for line in text.lines() {
+        out.push(line.strip_suffix('\r').unwrap_or(line).to_string());
+    }
+    Ok(out)
+}

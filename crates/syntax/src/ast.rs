@@ -19,7 +19,7 @@ pub struct Ast {
 
 /// The kinds of node.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum AstKind {
     /// Matches the empty string (an empty pattern or alternative).
     Empty,
@@ -237,7 +237,7 @@ pub struct ClassItem {
 
 /// The kinds of class items.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum ClassItemKind {
     /// One character.
     Literal(Literal),

@@ -393,11 +393,9 @@ impl<'a> Parser<'a> {
                 None | Some('|') | Some(')') => break,
                 _ => {}
             }
-            let before = self.pos;
             if let Some(atom) = self.parse_atom()? {
                 items.push(atom);
             }
-            debug_assert!(self.pos > before || self.quoting);
             self.parse_quantifiers(&mut items)?;
         }
         Ok(match items.len() {
@@ -710,6 +708,13 @@ impl<'a> Parser<'a> {
                 if let Some((_, len)) = self.peek_brace() {
                     // A valid quantifier with nothing before it.
                     let span = Span::new(start, start + len);
+                    if self.fl == Flavor::Java {
+                        // Java quantifies an empty node: `{1}a` compiles.
+                        return Ok(Some(Ast {
+                            span: Span::empty(start),
+                            kind: AstKind::Empty,
+                        }));
+                    }
                     if self.fl == Flavor::Ruby {
                         // Onigmo reads a leading `{n}` literally.
                         self.bump();
@@ -905,7 +910,7 @@ impl<'a> Parser<'a> {
                 lit(0x1B, LiteralKind::Special)
             }
             'b' if in_class => {
-                if fl == Flavor::Go {
+                if fl == Flavor::Go || fl == Flavor::Java {
                     return self.bad_escape(start);
                 }
                 lit(0x08, LiteralKind::Special)
@@ -1947,7 +1952,8 @@ impl<'a> Parser<'a> {
                 }
             }
             Flavor::Java => {
-                if max.is_none() {
+                // Java 9+ accepts unbounded lookbehind, but not backreferences.
+                if contains_backref(ast) {
                     return self.err(
                         K::LookbehindNotFixed,
                         span,
@@ -2883,7 +2889,7 @@ impl<'a> Parser<'a> {
                         );
                     if lenient
                         || pcre_ok
-                        || (fl == Flavor::Java && matches!(end_atom, ClassItemKind::Literal(_)))
+                        || (fl == Flavor::Java && !matches!(atom, ClassItemKind::Literal(_)))
                     {
                         items.push(ClassItem {
                             span: aspan,
@@ -3175,6 +3181,19 @@ fn unicode_mark_or_connector(c: char) -> bool {
     // Approximation of ID_Continue beyond alphanumerics: combining marks
     // and connector punctuation.
     matches!(c as u32, 0x0300..=0x036F | 0x203F | 0x2040 | 0x2054 | 0xFE33 | 0xFE34 | 0xFE4D..=0xFE4F | 0xFF3F)
+}
+
+fn contains_backref(ast: &Ast) -> bool {
+    match &ast.kind {
+        AstKind::Backref(_) => true,
+        AstKind::Group(g) => contains_backref(&g.ast),
+        AstKind::Repetition(r) => contains_backref(&r.ast),
+        AstKind::Alternation(v) | AstKind::Concat(v) => v.iter().any(contains_backref),
+        AstKind::Conditional(c) => {
+            contains_backref(&c.yes) || c.no.as_ref().is_some_and(contains_backref)
+        }
+        _ => false,
+    }
 }
 
 /// The (min, max) number of characters an AST node can match, for
