@@ -96,10 +96,12 @@ fn main() -> ExitCode {
         Ok(status) => ExitCode::from(status as u8),
         Err(err) => {
             // A closed pipe (`redoscope … | head`) is not an error.
-            if err
-                .downcast_ref::<io::Error>()
-                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-            {
+            let broken_pipe = err.chain().any(|e| {
+                e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+                    || e.downcast_ref::<serde_json::Error>()
+                        .is_some_and(|e| e.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
+            });
+            if broken_pipe {
                 return ExitCode::from(0);
             }
             let _ = writeln!(io::stderr(), "redoscope: {err:#}");
