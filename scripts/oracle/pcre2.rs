@@ -84,7 +84,11 @@ pub fn verdict(pattern: &str, flags: &str) -> Result<(), String> {
             };
             Err(match e.offset() {
                 Some(off) => {
-                    let off = if off >= at + added { off - added } else { off.min(at) };
+                    let off = if off >= at + added {
+                        off - added
+                    } else {
+                        off.min(at)
+                    };
                     format!("{message} at offset {off}")
                 }
                 None => message,
