@@ -1,4 +1,5 @@
 //! The integration tests of the root package (the single test entry point).
 
 mod agreement;
+mod syntax_cases;
 mod util;
