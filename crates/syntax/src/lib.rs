@@ -20,6 +20,7 @@ pub mod error;
 pub mod flags;
 pub mod flavor;
 mod parse;
+pub mod print;
 pub mod props;
 mod props_js;
 mod rust;
