@@ -83,6 +83,16 @@ struct Parser<'a> {
     num_refs: Vec<(u32, Span)>,
     /// Inside a `\Q…\E` run.
     quoting: bool,
+    /// JS without `u`: the low surrogate of an astral class character, read next.
+    pending_low: Option<(u32, Span)>,
+    /// Inside a lookbehind: the first group number defined in it (Python).
+    lookbehind_first_group: Option<u32>,
+    /// Pre-scan: the pattern may contain a lookbehind.
+    has_lookbehind: bool,
+    /// Width of each closed capture group (index = group number).
+    group_widths: Vec<Option<(u32, Option<u32>)>>,
+    /// Nodes that width computations may still visit.
+    width_budget: u64,
 }
 
 fn is_ascii_word(c: char) -> bool {
@@ -112,6 +122,11 @@ impl<'a> Parser<'a> {
             refs: Vec::new(),
             num_refs: Vec::new(),
             quoting: false,
+            pending_low: None,
+            has_lookbehind: pat.contains("(?<=") || pat.contains("(?<!") || pat.contains("(*"),
+            group_widths: Vec::new(),
+            lookbehind_first_group: None,
+            width_budget: 1_000_000,
         }
     }
 
@@ -454,10 +469,12 @@ impl<'a> Parser<'a> {
         if i >= b.len() || b[i] != b'}' {
             return None;
         }
+        // V8 caps counts at 2^31-1 before comparing them.
+        let cap = if self.js() { i32::MAX as u64 } else { u32::MAX as u64 };
         let num = |s: &str| -> u32 {
             let mut v: u64 = 0;
             for d in s.bytes() {
-                v = (v * 10 + (d - b'0') as u64).min(u32::MAX as u64);
+                v = (v * 10 + (d - b'0') as u64).min(cap);
             }
             v as u32
         };
@@ -915,6 +932,7 @@ impl<'a> Parser<'a> {
                 }
                 lit(0x08, LiteralKind::Special)
             }
+            'B' if in_class && fl == Flavor::Js && !self.u => lit('B' as u32, LiteralKind::Escaped),
             'b' | 'B' => {
                 if fl == Flavor::Go && self.rest().starts_with('{') {
                     return self.bad_escape(start);
@@ -1207,23 +1225,20 @@ impl<'a> Parser<'a> {
             // PCRE2 supports only \N{U+hh..} and only in UTF mode.
             return self.bad_escape(start);
         }
-        // The Unicode name database is not bundled: the name is accepted when
-        // it is plausible and stands for U+FFFD in the tree.
-        if !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
-        {
-            let span = self.span_from(start);
-            return self.err(
-                K::InvalidEscape,
-                span,
-                format!("undefined character name '{name}'"),
-            );
+        match unicode_names2::character(name) {
+            Some(c) => Ok(Esc::Lit(Literal {
+                c: c as u32,
+                kind: LiteralKind::Named,
+            })),
+            None => {
+                let span = self.span_from(start);
+                let msg = match self.fl {
+                    Flavor::Java => format!("Unknown character name [{name}]"),
+                    _ => format!("undefined character name '{name}'"),
+                };
+                self.err(K::InvalidEscape, span, msg)
+            }
         }
-        Ok(Esc::Lit(Literal {
-            c: 0xFFFD,
-            kind: LiteralKind::Named,
-        }))
     }
 
     fn escape_property(&mut self, start: usize, negated: bool, in_class: bool) -> Result<Esc> {
@@ -1691,6 +1706,13 @@ impl<'a> Parser<'a> {
                             "cannot refer to an open group",
                         );
                     }
+                    if self.lookbehind_first_group.is_some_and(|f| n >= f) {
+                        return self.err(
+                            K::InvalidBackreference,
+                            span,
+                            "cannot refer to group defined in the same lookbehind subpattern",
+                        );
+                    }
                     return Ok(Esc::Backref(Backref {
                         target: BackrefTarget::Number(n),
                         spelling: BackrefSpelling::Digits,
@@ -1918,6 +1940,10 @@ impl<'a> Parser<'a> {
         if let Some(i) = capture {
             self.open.push(i);
         }
+        let outer_lookbehind = self.lookbehind_first_group;
+        if is_lookbehind && outer_lookbehind.is_none() {
+            self.lookbehind_first_group = Some(self.caps + 1);
+        }
         let saved = (self.x, self.xx, self.no_capture, self.dup_names);
         let ast = self.parse_alternation()?;
         if !self.eat(')') {
@@ -1926,9 +1952,24 @@ impl<'a> Parser<'a> {
         if self.fl != Flavor::Python {
             (self.x, self.xx, self.no_capture, self.dup_names) = saved;
         }
-        if capture.is_some() {
+        if let Some(i) = capture {
             self.open.pop();
+            // Widths of groups, for backreferences inside lookbehinds. The
+            // work is budgeted so that deep nesting cannot make it quadratic.
+            if self.has_lookbehind && self.width_budget > 0 {
+                let n = count_nodes(&ast, 10_000);
+                self.width_budget = self.width_budget.saturating_sub(n);
+                if n < 10_000 {
+                    let w = width(&ast, &|t| self.backref_width(t));
+                    let idx = i as usize;
+                    if self.group_widths.len() <= idx {
+                        self.group_widths.resize(idx + 1, None);
+                    }
+                    self.group_widths[idx] = Some(w);
+                }
+            }
         }
+        self.lookbehind_first_group = outer_lookbehind;
         let span = self.span_from(start);
         if is_lookbehind {
             self.check_lookbehind(&ast, span)?;
@@ -1939,8 +1980,20 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// The width of what a backreference matches: its group's width, when known.
+    fn backref_width(&self, t: &BackrefTarget) -> (u32, Option<u32>) {
+        let n = match t {
+            BackrefTarget::Number(n) => Some(*n),
+            BackrefTarget::Name(name) => self.names.iter().find(|(m, _)| m == name).map(|(_, i)| *i),
+            BackrefTarget::Relative(r) => u32::try_from(self.caps as i64 + 1 + *r as i64).ok(),
+        };
+        n.and_then(|n| self.group_widths.get(n as usize).copied().flatten())
+            .unwrap_or((0, None))
+    }
+
     fn check_lookbehind(&self, ast: &Ast, span: Span) -> Result<()> {
-        let (min, max) = width(ast);
+        let wf = |t: &BackrefTarget| self.backref_width(t);
+        let (min, max) = width(ast, &wf);
         match self.fl {
             Flavor::Python => {
                 if max != Some(min) {
@@ -1962,7 +2015,17 @@ impl<'a> Parser<'a> {
                 }
             }
             Flavor::Pcre => {
-                if max.is_none() || max.is_some_and(|m| m > 255) {
+                // Each top-level branch is fixed-length, or bounded by 255.
+                let branches: Vec<&Ast> = match &ast.kind {
+                    AstKind::Alternation(alts) => alts.iter().collect(),
+                    _ => vec![ast],
+                };
+                let bad = branches.iter().any(|b| {
+                    let (lo, hi) = width(b, &wf);
+                    hi != Some(lo) && hi.is_none_or(|m| m > 255)
+                });
+                let _ = (min, max);
+                if bad {
                     return self.err(
                         K::LookbehindNotFixed,
                         span,
@@ -2426,7 +2489,8 @@ impl<'a> Parser<'a> {
     fn parse_flag_group(&mut self, start: usize) -> Result<Ast> {
         let fl = self.fl;
         let allowed: &str = match fl {
-            Flavor::Python => "aiLmsux",
+            // `t` is re.TEMPLATE, still accepted by 3.11.
+            Flavor::Python => "aiLmsuxt",
             Flavor::Java => "idmsuxUc",
             Flavor::Pcre => "imnsxJUxr",
             Flavor::Ruby => "imxadlu",
@@ -2499,8 +2563,19 @@ impl<'a> Parser<'a> {
                 };
                 return self.err(K::InvalidInlineFlag, span, msg);
             }
-            if (self.flags.ascii && change.on.contains('u'))
-                || (change.on.contains('a') && self.flags.unicode)
+            if change.on.chars().any(|c| change.off.contains(c)) {
+                let span = Span::new(start, self.pos);
+                return self.err(
+                    K::InvalidInlineFlag,
+                    span,
+                    "bad inline flags: flag turned on and off",
+                );
+            }
+            // Global flags join the pattern's flags; scoped ones may differ.
+            let global = self.peek() == Some(')');
+            if global
+                && ((self.flags.ascii && change.on.contains('u'))
+                    || (change.on.contains('a') && self.flags.unicode))
             {
                 let span = Span::new(start, self.pos);
                 return self.err(
@@ -2610,6 +2685,27 @@ impl<'a> Parser<'a> {
 
     /// One class atom in a non-`v` class: a character or a class escape.
     fn class_atom(&mut self, class_start: usize) -> Result<(ClassItemKind, Span)> {
+        if let Some((lo, span)) = self.pending_low.take() {
+            return Ok((
+                ClassItemKind::Literal(Literal { c: lo, kind: LiteralKind::Verbatim }),
+                span,
+            ));
+        }
+        let (kind, span) = self.class_atom_inner(class_start)?;
+        // Without `u`/`v`, JS classes hold UTF-16 code units: an astral
+        // character is two items, its surrogates.
+        if let ClassItemKind::Literal(l) = &kind {
+            if self.js() && !self.u && l.c > 0xFFFF {
+                let v = l.c - 0x10000;
+                let (hi, lo) = (0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+                self.pending_low = Some((lo, span));
+                return Ok((ClassItemKind::Literal(Literal { c: hi, kind: l.kind }), span));
+            }
+        }
+        Ok((kind, span))
+    }
+
+    fn class_atom_inner(&mut self, class_start: usize) -> Result<(ClassItemKind, Span)> {
         let s = self.pos;
         if self.quoting {
             let c = self.bump().unwrap();
@@ -2747,7 +2843,9 @@ impl<'a> Parser<'a> {
         }
         let _ = first;
         loop {
-            if self.quoting {
+            if self.pending_low.is_some() {
+                // The low surrogate of an astral character comes next.
+            } else if self.quoting {
                 if self.eat_str("\\E") {
                     self.quoting = false;
                     continue;
@@ -2835,6 +2933,7 @@ impl<'a> Parser<'a> {
             }
             // Range?
             let is_range = !self.quoting
+                && self.pending_low.is_none()
                 && self.peek() == Some('-')
                 && self.peek_at(1).is_some_and(|c| c != ']')
                 && self.peek_at(1).is_some();
@@ -2983,7 +3082,10 @@ impl<'a> Parser<'a> {
                 if self.rest().starts_with('&') && this == ClassOp::Intersection {
                     return bad(self, s, "Invalid set operation in character class");
                 }
-                if items.len() != 1 && op.is_none() || items.is_empty() {
+                if items.len() != 1 && op.is_none()
+                    || items.is_empty()
+                    || items.iter().any(|i| matches!(i.kind, ClassItemKind::Range { .. }))
+                {
                     return bad(self, s, "Invalid set operation in character class");
                 }
                 if op.is_some_and(|o| o != this) {
@@ -3042,7 +3144,7 @@ impl<'a> Parser<'a> {
         let set = match (acc, op) {
             (None, _) => ClassSet::Union { items },
             (Some(a), Some(o)) => {
-                if items.len() != 1 {
+                if items.len() != 1 || matches!(items[0].kind, ClassItemKind::Range { .. }) {
                     return self.err(
                         K::InvalidClassSet,
                         Span::new(start, self.pos),
@@ -3103,7 +3205,16 @@ impl<'a> Parser<'a> {
                                 }
                             }
                             Some(ch) => {
+                                let cs = self.pos;
                                 self.bump();
+                                let doubled = "&!#$%*+,.:;<=>?@^`~".contains(ch) && self.peek() == Some(ch);
+                                if "()[]{}/-|".contains(ch) || doubled {
+                                    return self.err(
+                                        K::InvalidClassSet,
+                                        Span::new(cs, self.pos),
+                                        "Invalid character in character class",
+                                    );
+                                }
                                 alts.last_mut().unwrap().push(Literal {
                                     c: ch as u32,
                                     kind: LiteralKind::Verbatim,
@@ -3169,7 +3280,7 @@ fn only_global_flags(s: &str) -> bool {
         let Some(end) = body.find(')') else {
             return false;
         };
-        if end == 0 || !body[..end].chars().all(|c| "aiLmsux".contains(c)) {
+        if end == 0 || !body[..end].chars().all(|c| "aiLmsuxt".contains(c)) {
             return false;
         }
         r = &body[end + 1..];
@@ -3198,7 +3309,8 @@ fn contains_backref(ast: &Ast) -> bool {
 
 /// The (min, max) number of characters an AST node can match, for
 /// lookbehind checks. Backreferences count as unbounded.
-pub(crate) fn width(ast: &Ast) -> (u32, Option<u32>) {
+pub(crate) fn width(ast: &Ast, br: &dyn Fn(&BackrefTarget) -> (u32, Option<u32>)) -> (u32, Option<u32>) {
+    let width = |a: &Ast| width(a, br);
     match &ast.kind {
         AstKind::Empty | AstKind::Assertion { .. } | AstKind::SetFlags(_) => (0, Some(0)),
         AstKind::Literal(_)
@@ -3246,10 +3358,10 @@ pub(crate) fn width(ast: &Ast) -> (u32, Option<u32>) {
             }
             (min, max)
         }
-        AstKind::Backref(_) => (0, None),
+        AstKind::Backref(b) => br(&b.target),
         AstKind::Conditional(c) => {
             let (a, b) = width(&c.yes);
-            let (x, y) = c.no.as_ref().map(width).unwrap_or((0, Some(0)));
+            let (x, y) = c.no.as_ref().map(|a| width(a)).unwrap_or((0, Some(0)));
             (
                 a.min(x),
                 match (b, y) {
@@ -3261,6 +3373,30 @@ pub(crate) fn width(ast: &Ast) -> (u32, Option<u32>) {
         AstKind::Special(Special::LineBreak) => (1, Some(2)),
         AstKind::Special(Special::Grapheme) => (1, None),
         AstKind::Special(Special::AnyByte) => (1, Some(1)),
+        AstKind::Special(Special::Recursion(_)) | AstKind::Special(Special::Verb(_)) => (0, Some(0)),
         AstKind::Special(_) => (0, None),
     }
+}
+
+/// Counts nodes up to `limit`.
+fn count_nodes(ast: &Ast, limit: u64) -> u64 {
+    let mut n = 0;
+    let mut stack = vec![ast];
+    while let Some(a) = stack.pop() {
+        n += 1;
+        if n >= limit {
+            break;
+        }
+        match &a.kind {
+            AstKind::Group(g) => stack.push(&g.ast),
+            AstKind::Repetition(r) => stack.push(&r.ast),
+            AstKind::Alternation(v) | AstKind::Concat(v) => stack.extend(v.iter()),
+            AstKind::Conditional(c) => {
+                stack.push(&c.yes);
+                stack.extend(c.no.iter());
+            }
+            _ => {}
+        }
+    }
+    n
 }
