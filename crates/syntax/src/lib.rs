@@ -19,6 +19,7 @@ pub mod ast;
 pub mod error;
 pub mod flags;
 pub mod flavor;
+pub mod ir;
 mod parse;
 pub mod print;
 pub mod props;
@@ -104,4 +105,13 @@ pub fn parse_with(
 ) -> Result<Pattern, Error> {
     let flags = Flags::parse(flavor, flags)?;
     parse::parse(pattern, flavor, flags, config)
+}
+
+/// Lowers a parsed pattern into the analysis [`ir`]: flags and flavor
+/// spellings compiled away, with a note for every approximation.
+///
+/// Fails only when a backreference or condition names a group that does not
+/// exist.
+pub fn lower(p: &Pattern) -> Result<ir::Lowered, Error> {
+    ir::lower(p)
 }
