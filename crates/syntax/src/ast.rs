@@ -510,6 +510,8 @@ pub enum Special {
     Grapheme,
     /// `\C`: one code unit / byte.
     AnyByte,
+    /// Java `\b{g}`: an extended grapheme cluster boundary.
+    GraphemeBoundary,
     /// Recursion or a subroutine call: `(?R)`, `(?1)`, `(?&name)`, `\g<name>`.
     Recursion(String),
     /// A backtracking control verb such as `(*SKIP)` or `(*FAIL)`, as written.

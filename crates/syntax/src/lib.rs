@@ -23,6 +23,8 @@ pub mod ir;
 mod parse;
 pub mod print;
 pub mod props;
+mod props_java;
+mod remap;
 mod props_js;
 mod rust;
 pub mod span;

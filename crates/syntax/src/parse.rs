@@ -22,6 +22,30 @@ pub(crate) fn parse(
     if flavor == Flavor::Rust {
         return crate::rust::parse(pattern, flags, config);
     }
+    if flavor == Flavor::Java && (flags.extended || pattern.contains("(?")) {
+        if let Some((stripped, map)) = java_strip_comments(pattern, flags.extended) {
+            // Java's COMMENTS mode skips white space and comments even inside
+            // tokens (`a{1, 2}`, `( ?:a)`): parse without them, then map the
+            // spans back to the original text.
+            let fix = |i: usize| map.get(i).copied().unwrap_or(pattern.len());
+            return match parse_inner(&stripped, flavor, flags, config) {
+                Ok(mut p) => {
+                    crate::remap::remap_spans(&mut p.ast, &fix);
+                    p.pattern = pattern.to_string();
+                    Ok(p)
+                }
+                Err(mut e) => {
+                    e.span = Span::new(fix(e.span.start), fix(e.span.end).max(fix(e.span.start)));
+                    e.pattern = pattern.to_string();
+                    Err(e)
+                }
+            };
+        }
+    }
+    parse_inner(pattern, flavor, flags, config)
+}
+
+fn parse_inner(pattern: &str, flavor: Flavor, flags: Flags, config: &Config) -> Result<Pattern> {
     let mut p = Parser::new(pattern, flavor, flags.clone(), config);
     p.prescan();
     let ast = p.parse_pattern()?;
@@ -34,6 +58,75 @@ pub(crate) fn parse(
         captures: p.caps,
         names: p.names,
     })
+}
+
+/// Removes what Java's COMMENTS mode ignores: white space and `#` comments
+/// outside escapes and `\Q…\E`, while the mode is on (from the flags or an
+/// inline `(?x)`; `(?-x)` turns it off; scoping is not tracked). Returns the
+/// text and, for each of its byte offsets (and its end), the offset in the
+/// original; `None` when nothing was removed.
+fn java_strip_comments(pat: &str, mut x: bool) -> Option<(String, Vec<usize>)> {
+    let mut out = String::with_capacity(pat.len());
+    let mut map = Vec::with_capacity(pat.len() + 1);
+    let mut removed = false;
+    let mut it = pat.char_indices().peekable();
+    let push = |out: &mut String, map: &mut Vec<usize>, i: usize, c: char| {
+        for k in 0..c.len_utf8() {
+            map.push(i + k);
+        }
+        out.push(c);
+    };
+    while let Some((i, c)) = it.next() {
+        match c {
+            '\\' => {
+                push(&mut out, &mut map, i, c);
+                if let Some((j, d)) = it.next() {
+                    push(&mut out, &mut map, j, d);
+                    if d == 'Q' {
+                        // Quoted text up to \E, verbatim.
+                        let rest = &pat[j + 1..];
+                        let end = rest.find("\\E").map_or(rest.len(), |e| e + 2);
+                        while let Some(&(k, e)) = it.peek() {
+                            if k >= j + 1 + end {
+                                break;
+                            }
+                            push(&mut out, &mut map, k, e);
+                            it.next();
+                        }
+                    }
+                }
+            }
+            '(' if pat[i..].starts_with("(?") => {
+                let body: String = pat[i + 2..]
+                    .chars()
+                    .take_while(|c| "idmsuxUc-".contains(*c))
+                    .collect();
+                if let Some((on, off)) = body.split_once('-') {
+                    if on.contains('x') {
+                        x = true;
+                    }
+                    if off.contains('x') {
+                        x = false;
+                    }
+                } else if body.contains('x') {
+                    x = true;
+                }
+                push(&mut out, &mut map, i, c);
+            }
+            c if x && matches!(c, ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r') => removed = true,
+            '#' if x => {
+                removed = true;
+                for (_, d) in it.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            _ => push(&mut out, &mut map, i, c),
+        }
+    }
+    map.push(pat.len());
+    removed.then_some((out, map))
 }
 
 /// What an escape sequence turned out to be.
@@ -382,6 +475,8 @@ impl<'a> Parser<'a> {
             if self.quoting {
                 if self.eat_str("\\E") {
                     self.quoting = false;
+                    // `a\Q\E*`: the quantifier applies to what came before.
+                    self.parse_quantifiers(&mut items)?;
                     continue;
                 }
                 let s = self.pos;
@@ -933,6 +1028,10 @@ impl<'a> Parser<'a> {
                 lit(0x08, LiteralKind::Special)
             }
             'B' if in_class && fl == Flavor::Js && !self.u => lit('B' as u32, LiteralKind::Escaped),
+            'b' if fl == Flavor::Java && self.rest().starts_with("{g}") => {
+                self.pos += 3;
+                Ok(Esc::Special(Special::GraphemeBoundary))
+            }
             'b' | 'B' => {
                 if fl == Flavor::Go && self.rest().starts_with('{') {
                     return self.bad_escape(start);
@@ -978,7 +1077,8 @@ impl<'a> Parser<'a> {
                 Ok(Esc::Special(Special::AnyByte))
             }
             'Q' if matches!(fl, Flavor::Java | Flavor::Pcre | Flavor::Go) => Ok(Esc::Quote),
-            'E' if matches!(fl, Flavor::Java | Flavor::Pcre) => Ok(Esc::Nothing),
+            // A stray `\E` is ignored by PCRE; Java rejects it.
+            'E' if fl == Flavor::Pcre => Ok(Esc::Nothing),
             '<' | '>' if fl == Flavor::Ruby && false => unreachable!(),
             'x' => self.escape_x(start),
             'u' => self.escape_u(start, in_class),
@@ -1490,6 +1590,14 @@ impl<'a> Parser<'a> {
                         _ => "invalid group name",
                     };
                     return self.err(K::InvalidGroupName, span, msg);
+                }
+                if self.fl == Flavor::Java && !self.names.iter().any(|(n, _)| *n == name) {
+                    // Java resolves `\k<name>` when it reads it: no forward references.
+                    return self.err(
+                        K::InvalidBackreference,
+                        span,
+                        format!("named capturing group <{name}> does not exist"),
+                    );
                 }
                 self.refs.push((name.clone(), span));
                 Ok(Esc::Backref(Backref {
@@ -2543,7 +2651,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        if neg && change.off.is_empty() && !(fl == Flavor::Pcre || fl == Flavor::Ruby) {
+        if neg && change.off.is_empty() && !matches!(fl, Flavor::Pcre | Flavor::Ruby | Flavor::Java) {
             let span = Span::new(start, self.pos);
             let msg = if fl == Flavor::Python {
                 "missing flag"

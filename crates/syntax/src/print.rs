@@ -707,6 +707,11 @@ impl Printer {
                 },
                 Special::Grapheme => "\\X".into(),
                 Special::AnyByte => "\\C".into(),
+                // Only Java has it; elsewhere there is no equivalent.
+                Special::GraphemeBoundary => match self.flavor {
+                    Java => "\\b{g}".into(),
+                    _ => "(?:)".into(),
+                },
                 Special::Recursion(s) => {
                     if s.starts_with('(') || s.starts_with('\\') {
                         s.clone()

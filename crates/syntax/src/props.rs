@@ -82,6 +82,55 @@ const JAVA_CHARACTER: &[&str] = &[
     "javaISOControl",
 ];
 
+/// General categories `java.util.regex` knows by their short names, plus
+/// its own `LC`, `LD`, `L1` and `all`.
+const JAVA_GC: &[&str] = &[
+    "C", "Cc", "Cf", "Cn", "Co", "Cs", "L", "L1", "LC", "LD", "Ll", "Lm", "Lo", "Lt", "Lu", "M",
+    "Mc", "Me", "Mn", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S",
+    "Sc", "Sk", "Sm", "So", "Z", "Zl", "Zp", "Zs", "all",
+];
+
+/// Binary properties Java 17 accepts after `Is` (case-insensitive; the
+/// spellings without underscores are accepted too).
+const JAVA_BINARY: &[&str] = &[
+    "alphabetic", "assigned", "control", "digit", "hex_digit", "hexdigit", "ideographic",
+    "join_control", "joincontrol", "letter", "lowercase", "noncharacter_code_point",
+    "noncharactercodepoint", "punctuation", "titlecase", "uppercase", "white_space", "whitespace",
+];
+
+fn java_script_ok(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    crate::props_java::SCRIPTS.binary_search(&l.as_str()).is_ok()
+        || (v.len() == 4 && v.is_ascii() && resolve("Script", Some(v)).is_some())
+}
+
+fn java_property_ok(name: &str, value: Option<&str>) -> bool {
+    if let Some(v) = value {
+        return match name.to_ascii_lowercase().as_str() {
+            "script" | "sc" => java_script_ok(v),
+            "block" | "blk" => {
+                crate::props_java::BLOCKS.binary_search(&v.to_ascii_lowercase().as_str()).is_ok()
+            }
+            "general_category" | "gc" => JAVA_GC.contains(&v),
+            _ => false,
+        };
+    }
+    if JAVA_POSIX.contains(&name) || JAVA_CHARACTER.contains(&name) || JAVA_GC.contains(&name) {
+        return true;
+    }
+    if let Some(b) = name.strip_prefix("In") {
+        return crate::props_java::BLOCKS.binary_search(&b.to_ascii_lowercase().as_str()).is_ok();
+    }
+    if let Some(rest) = name.strip_prefix("Is") {
+        let l = rest.to_ascii_lowercase();
+        return JAVA_GC.contains(&rest)
+            || JAVA_BINARY.contains(&l.as_str())
+            || java_script_ok(rest)
+            || JAVA_POSIX.contains(&rest);
+    }
+    false
+}
+
 const PCRE_SPECIAL: &[&str] = &["Any", "L&", "Lc", "Xan", "Xps", "Xsp", "Xuc", "Xwd"];
 
 /// Checks a property against what the flavor's engine accepts. The error is
@@ -110,27 +159,10 @@ pub(crate) fn validate(flavor: Flavor, v_mode: bool, p: &Property) -> Result<(),
             }
         }
         Flavor::Java => {
-            let known = match value {
-                Some(v) => match name.to_ascii_lowercase().as_str() {
-                    "script" | "sc" => resolve("Script", Some(v)).is_some(),
-                    "block" | "blk" => !v.is_empty(),
-                    "general_category" | "gc" => resolve("gc", Some(v)).is_some(),
-                    _ => false,
-                },
-                None => {
-                    let bare = name.strip_prefix("Is").unwrap_or(name);
-                    JAVA_POSIX.contains(&name)
-                        || JAVA_CHARACTER.contains(&name)
-                        || name.starts_with("In") && name.len() > 2
-                        || resolve("gc", Some(bare)).is_some()
-                        || (name.starts_with("Is") && resolve(bare, None).is_some())
-                        || bare == "L&"
-                }
-            };
-            if known {
+            if java_property_ok(name, value) {
                 Ok(())
             } else {
-                Err(format!("Unknown character property name {{{name}}}"))
+                Err(format!("Unknown character property name {{{}}}", p.name))
             }
         }
         Flavor::Pcre => {
