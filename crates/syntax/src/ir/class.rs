@@ -346,10 +346,10 @@ pub enum Folding {
     /// Only ASCII letters are folded (Java without `UNICODE_CASE`, PCRE
     /// without UTF, Python `re.ASCII`, Rust `(?-u)`).
     Ascii,
-    /// JS without `u`/`v`: `Canonicalize` by `toUpperCase`, which never maps
-    /// a non-ASCII character to an ASCII one. Approximated by simple case
-    /// folding that does not cross the ASCII boundary (so `ſ`/`s` and
-    /// `K`/`k` are not equal, as in JS).
+    /// JS without `u`/`v`: two characters are equal when their ES
+    /// `Canonicalize` agree: `toUpperCase` if that gives one character, but
+    /// never from a non-ASCII character to an ASCII one (so `ſ`/`s`,
+    /// `K`/`k`, `ß`/`ẞ` are not equal). Exact, with Rust's Unicode version.
     JsLegacy,
 }
 
@@ -415,33 +415,45 @@ impl Folder {
         match folding {
             Folding::Simple => self.simple(set),
             Folding::Ascii => Folder::ascii(set),
-            Folding::JsLegacy => {
-                let ascii = class_of(&[(0, 0x7F)]);
-                let mut lo = set.clone();
-                lo.intersect(&ascii);
-                let mut hi = set.clone();
-                hi.difference(&ascii);
-                let mut out = Folder::ascii(&lo);
-                if !hi.ranges().is_empty() {
-                    let mut hi = self.simple(&hi);
-                    hi.difference(&ascii);
-                    out.union(&hi);
-                }
-                out
-            }
+            Folding::JsLegacy => self.js_legacy(set),
         }
     }
 
-    /// Whether folding changes any non-ASCII part of `set` (for notes about
-    /// approximate folding).
-    pub(crate) fn folds_non_ascii(&mut self, set: &ClassUnicode) -> bool {
-        let mut hi = set.clone();
-        hi.difference(&class_of(&[(0, 0x7F)]));
-        if hi.ranges().is_empty() {
-            return false;
+    /// ES `Canonicalize(ch)` for non-Unicode, case-insensitive patterns.
+    fn js_canonicalize(c: char) -> char {
+        let mut up = c.to_uppercase();
+        match (up.next(), up.next()) {
+            (Some(u), None) if !(c as u32 >= 0x80 && (u as u32) < 0x80) => u,
+            _ => c,
         }
-        hi.intersect(self.orbit());
-        !hi.ranges().is_empty()
+    }
+
+    /// JS legacy equivalence classes are within simple case fold orbits:
+    /// keep the orbit members with the same `Canonicalize`.
+    fn js_legacy(&mut self, set: &ClassUnicode) -> ClassUnicode {
+        let mut part = set.clone();
+        part.intersect(self.orbit());
+        if part.ranges().is_empty() {
+            return set.clone();
+        }
+        let mut extra = Vec::new();
+        for x in part.ranges() {
+            for c in x.start()..=x.end() {
+                let canon = Folder::js_canonicalize(c);
+                let mut orbit = ClassUnicode::new([r(c, c)]);
+                orbit.case_fold_simple();
+                for o in orbit.ranges() {
+                    for d in o.start()..=o.end() {
+                        if d != c && Folder::js_canonicalize(d) == canon {
+                            extra.push(r(d, d));
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = set.clone();
+        out.union(&ClassUnicode::new(extra));
+        out
     }
 
     /// A canonical representative of `c`'s case orbit (its smallest member).

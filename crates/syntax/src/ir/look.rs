@@ -129,9 +129,15 @@ pub enum LineStartAtEnd {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WordChars {
-    /// `[0-9A-Za-z_]`: JS, Go, Java, PCRE without UCP, Python `re.ASCII`,
-    /// Rust `(?-u)`, .NET ECMAScript, Ruby `(?a)`.
+    /// `[0-9A-Za-z_]`: JS, Go, PCRE without UCP, Python `re.ASCII`, Rust
+    /// `(?-u)`, .NET ECMAScript, Ruby `(?a)`.
     Ascii,
+    /// Java 17 `\b` without `UNICODE_CHARACTER_CLASS`: `[\p{L}\p{Nd}_]`
+    /// (`Character.isLetterOrDigit` or `_`), where a non-spacing mark also
+    /// counts when it follows (through other marks) a letter or digit.
+    /// [`WordChars::set`] leaves the marks out; [`Look::is_match`] applies
+    /// the rule. (Java 19 made `\b` ASCII, like `\w`.)
+    Java,
     /// JS with `i` and `u`/`v`: `[0-9A-Za-z_]` plus `U+017F` and `U+212A`.
     JsIgnoreCase,
     /// `[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]`: Rust, Java
@@ -161,6 +167,7 @@ impl WordChars {
             WordChars::JsIgnoreCase => {
                 return CharSet::from_class(class_of(sets::JS_WORD_FOLDED));
             }
+            WordChars::Java => r"[\p{L}\p{Nd}_]",
             WordChars::Unicode => r"\w",
             WordChars::Python => r"[\p{L}\p{N}_]",
             WordChars::Dotnet => r"[\p{L}\p{Mn}\p{Nd}\p{Pc}\x{200C}\x{200D}]",
@@ -170,8 +177,9 @@ impl WordChars {
         CharSet::from_class(sets::rs(text).expect("valid word class"))
     }
 
-    const ALL: [WordChars; 7] = [
+    const ALL: [WordChars; 8] = [
         WordChars::Ascii,
+        WordChars::Java,
         WordChars::JsIgnoreCase,
         WordChars::Unicode,
         WordChars::Python,
@@ -184,7 +192,13 @@ impl WordChars {
 /// The word-character sets of every [`WordChars`], built once, for
 /// evaluating word-boundary assertions.
 #[derive(Clone, Debug)]
-pub struct WordSets([CharSet; 7]);
+pub struct WordSets {
+    sets: [CharSet; 8],
+    /// `\p{Mn}`, for Java's rule about marks.
+    mn: CharSet,
+    /// `[\p{L}\p{Nd}]`: what a mark needs as its base in Java.
+    letter_or_digit: CharSet,
+}
 
 impl Default for WordSets {
     fn default() -> WordSets {
@@ -195,13 +209,39 @@ impl Default for WordSets {
 impl WordSets {
     /// Builds all the sets.
     pub fn new() -> WordSets {
-        WordSets(WordChars::ALL.map(WordChars::set))
+        let rs = |t: &str| CharSet::from_class(sets::rs(t).expect("valid class"));
+        WordSets {
+            sets: WordChars::ALL.map(WordChars::set),
+            mn: rs(r"\p{Mn}"),
+            letter_or_digit: rs(r"[\p{L}\p{Nd}]"),
+        }
     }
 
-    /// Whether `c` is a word character under `word`.
+    /// Whether `c` is in `word`'s set (see [`WordChars::set`]).
     pub fn is_word(&self, word: WordChars, c: char) -> bool {
         let i = WordChars::ALL.iter().position(|w| *w == word).unwrap_or(0);
-        self.0[i].contains(c)
+        self.sets[i].contains(c)
+    }
+
+    /// Whether `text[i]` counts as a word character for a boundary.
+    fn is_word_at(&self, word: WordChars, text: &[char], i: usize) -> bool {
+        let c = text[i];
+        if self.is_word(word, c) {
+            return true;
+        }
+        if word != WordChars::Java || !self.mn.contains(c) {
+            return false;
+        }
+        // java.util.regex.Pattern.hasBaseCharacter
+        for &b in text[..=i].iter().rev() {
+            if self.letter_or_digit.contains(b) {
+                return true;
+            }
+            if !self.mn.contains(b) {
+                return false;
+            }
+        }
+        false
     }
 }
 
@@ -216,7 +256,8 @@ impl Look {
             None
         };
         let after = text.get(at).copied();
-        let is_word = |w: WordChars, c: Option<char>| c.is_some_and(|c| words.is_word(w, c));
+        let word_before = |w| at > 0 && at <= n && words.is_word_at(w, text, at - 1);
+        let word_after = |w| at < n && words.is_word_at(w, text, at);
         match *self {
             Look::StartText | Look::PrevMatchEnd => at == 0,
             Look::EndText => at == n,
@@ -253,12 +294,12 @@ impl Look {
                 None => true,
                 Some(c) => t.contains(c) && !(t.crlf_is_one() && c == '\n' && before == Some('\r')),
             },
-            Look::WordBoundary { word } => is_word(word, before) != is_word(word, after),
-            Look::NotWordBoundary { word } => is_word(word, before) == is_word(word, after),
-            Look::WordStart { word } => !is_word(word, before) && is_word(word, after),
-            Look::WordEnd { word } => is_word(word, before) && !is_word(word, after),
-            Look::WordStartHalf { word } => !is_word(word, before),
-            Look::WordEndHalf { word } => !is_word(word, after),
+            Look::WordBoundary { word } => word_before(word) != word_after(word),
+            Look::NotWordBoundary { word } => word_before(word) == word_after(word),
+            Look::WordStart { word } => !word_before(word) && word_after(word),
+            Look::WordEnd { word } => word_before(word) && !word_after(word),
+            Look::WordStartHalf { word } => !word_before(word),
+            Look::WordEndHalf { word } => !word_after(word),
         }
     }
 

@@ -120,6 +120,8 @@ impl Mode {
             Flavor::Ruby if self.ruby_ascii => WordChars::Ascii,
             Flavor::Ruby => WordChars::Ruby,
             Flavor::Js | Flavor::Go => WordChars::Ascii,
+            // Java 17: \b is Unicode-aware even when \w is not.
+            Flavor::Java if !self.unicode => WordChars::Java,
             _ if !self.unicode => WordChars::Ascii,
             Flavor::Python => WordChars::Python,
             Flavor::Java | Flavor::Rust => WordChars::Unicode,
@@ -222,7 +224,7 @@ struct Lowerer<'p> {
     notes: Vec<Note>,
     folder: Folder,
     leaves: HashMap<(LeafKey, Mode), LeafVal>,
-    chars: HashMap<(char, Folding), (CharSet, bool)>,
+    chars: HashMap<(char, Folding), CharSet>,
     rs_memo: HashMap<String, Option<ClassUnicode>>,
     /// PCRE's `bracount`: the number of the last group opened.
     bracount: u32,
@@ -595,41 +597,32 @@ impl<'p> Lowerer<'p> {
     }
 
     /// The set a character matches, with case folding if it is on.
-    fn char_set(&mut self, c: char, span: Span) -> CharSet {
+    fn char_set(&mut self, c: char) -> CharSet {
         if !self.mode.ignore_case {
             return CharSet::char(c);
         }
         let folding = self.mode.folding(self.flavor);
-        let (set, noted) = match self.chars.get(&(c, folding)) {
-            Some(v) => v.clone(),
-            None => {
-                let one = ClassUnicode::new([range(c, c)]);
-                let noted = folding == Folding::JsLegacy && self.folder.folds_non_ascii(&one);
-                let v = (CharSet::from_class(self.folder.fold(&one, folding)), noted);
-                self.chars.insert((c, folding), v.clone());
-                v
-            }
-        };
-        if noted {
-            self.note(span, JS_LEGACY_FOLD_NOTE);
+        if let Some(v) = self.chars.get(&(c, folding)) {
+            return v.clone();
         }
-        set
+        let one = ClassUnicode::new([range(c, c)]);
+        let v = CharSet::from_class(self.folder.fold(&one, folding));
+        self.chars.insert((c, folding), v.clone());
+        v
     }
 
     fn literal(&mut self, l: &Literal, span: Span) -> Ir {
         let c = self.scalar(l.c, span);
-        Ir::class(self.char_set(c, span), span)
+        Ir::class(self.char_set(c), span)
     }
 
     /// Case-folds a class if case-insensitivity is on.
-    fn fold(&mut self, set: ClassUnicode) -> (ClassUnicode, Option<String>) {
+    fn fold(&mut self, set: ClassUnicode) -> ClassUnicode {
         if !self.mode.ignore_case {
-            return (set, None);
+            return set;
         }
         let folding = self.mode.folding(self.flavor);
-        let note = (folding == Folding::JsLegacy && self.folder.folds_non_ascii(&set))
-            .then(|| JS_LEGACY_FOLD_NOTE.to_string());
-        (self.folder.fold(&set, folding), note)
+        self.folder.fold(&set, folding)
     }
 
     fn rs(&mut self, text: &str) -> Option<ClassUnicode> {
@@ -708,14 +701,10 @@ impl<'p> Lowerer<'p> {
                 }
             }
         };
-        let (mut set, fold_note) = self.fold(raw);
+        let mut set = self.fold(raw);
         if negated {
             set.negate();
         }
-        let note = match (note, fold_note) {
-            (Some(a), Some(b)) => Some(format!("{a}; {b}")),
-            (a, b) => a.or(b),
-        };
         LeafVal::Set(CharSet::from_class(set), note)
     }
 
@@ -1106,12 +1095,7 @@ impl<'p> Lowerer<'p> {
                 Err(what) => unsupported = Some(what),
             }
         }
-        let (mut set, note) = self.fold(ClassUnicode::new(raw));
-        if let Some(m) = note {
-            let span = items.first().map_or(Span::default(), |i| i.span);
-            let end = items.last().map_or(span, |i| i.span);
-            self.note(span.cover(end), m);
-        }
+        let mut set = self.fold(ClassUnicode::new(raw));
         if !done.is_empty() {
             done.extend_from_slice(set.ranges());
             set = ClassUnicode::new(done);
@@ -1228,7 +1212,7 @@ impl<'p> Lowerer<'p> {
             }
             let chars = s
                 .into_iter()
-                .map(|c| Ir::class(self.char_set(c, span), span))
+                .map(|c| Ir::class(self.char_set(c), span))
                 .collect();
             alts.push(Ir::concat(chars, span));
         }
@@ -1241,6 +1225,3 @@ impl<'p> Lowerer<'p> {
         Ir::alt(alts, span)
     }
 }
-
-const JS_LEGACY_FOLD_NOTE: &str = "case-insensitive matching without the u or v flag \
-    (toUpperCase canonicalization) is approximated by Unicode simple case folding";

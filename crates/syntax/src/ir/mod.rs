@@ -45,7 +45,7 @@ pub struct Ir {
 
 /// The kinds of IR node.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum IrKind {
     /// Matches the empty string.
     Empty,

@@ -169,11 +169,28 @@ fn ignore_case_classes() {
 }
 
 #[test]
-fn js_legacy_folding_note() {
-    let l = low(Flavor::Js, "i", "é");
-    assert_eq!(l.notes.len(), 1, "{:?}", l.notes);
-    assert!(low(Flavor::Js, "i", "e").notes.is_empty());
-    assert!(low(Flavor::Js, "iu", "é").notes.is_empty());
+fn js_legacy_folding() {
+    // ES Canonicalize without u/v: toUpperCase, never non-ASCII to ASCII.
+    let f = |p: &str| class(Flavor::Js, "i", p);
+    assert_eq!(f("é"), CharSet::from_ranges([('É', 'É'), ('é', 'é')]));
+    assert_eq!(f("s").len(), 2);
+    assert_eq!(f("\\u017F").len(), 1);
+    assert_eq!(f("ß").len(), 1); // not ẞ (U+1E9E)
+    assert!(!f("θ").contains('\u{3F4}') && f("θ").contains('\u{3D1}'));
+    assert_eq!(f("σ").len(), 3); // σ ς Σ
+    assert!(low(Flavor::Js, "i", "é").notes.is_empty());
+    // Unicode mode: simple case folding.
+    assert_eq!(class(Flavor::Js, "iu", "ß").len(), 2);
+    assert_eq!(class(Flavor::Js, "iu", "s").len(), 3);
+}
+
+#[test]
+fn serializes_to_json() {
+    let l = low(Flavor::Pcre, "i", "(?<n>a|[b-d])+\\b(?=x)\\k<n>(?(1)y)");
+    let v = serde_json::to_value(&l).unwrap();
+    let s = v.to_string();
+    assert!(s.contains("\"type\":\"capture\""), "{s}");
+    assert!(s.contains("[[66,68],[98,100]]"), "{s}");
 }
 
 #[test]
@@ -211,6 +228,7 @@ fn backref_ignore_case_and_folding() {
     assert!(!Folding::Ascii.chars_equal('é', 'É'));
     assert!(!Folding::JsLegacy.chars_equal('s', '\u{17F}'));
     assert!(Folding::JsLegacy.chars_equal('é', 'É'));
+    assert!(!Folding::JsLegacy.chars_equal('ß', '\u{1E9E}'));
 }
 
 // ----- dot and line terminators -----
@@ -404,6 +422,10 @@ fn look_semantics() {
     );
     assert_eq!(at(b(WordChars::JsIgnoreCase), "\u{17F}"), vec![0, 1]);
     assert_eq!(at(b(WordChars::Ascii), "\u{17F}"), Vec::<usize>::new());
+    // Java 17: letters and digits, and marks that follow one.
+    assert_eq!(at(b(WordChars::Java), "é a\u{301}"), vec![0, 1, 2, 4]);
+    assert_eq!(at(b(WordChars::Java), " \u{301}"), Vec::<usize>::new());
+    assert_eq!(at(b(WordChars::Java), "_\u{301}"), vec![0, 1]);
 }
 
 // ----- shorthands -----
@@ -473,7 +495,7 @@ fn word_boundaries() {
     assert_eq!(wb(Flavor::Js, "iu", "\\b"), WordChars::JsIgnoreCase);
     assert_eq!(wb(Flavor::Python, "", "\\b"), WordChars::Python);
     assert_eq!(wb(Flavor::Python, "a", "\\B"), WordChars::Ascii);
-    assert_eq!(wb(Flavor::Java, "", "\\b"), WordChars::Ascii);
+    assert_eq!(wb(Flavor::Java, "", "\\b"), WordChars::Java);
     assert_eq!(wb(Flavor::Java, "U", "\\b"), WordChars::Unicode);
     assert_eq!(wb(Flavor::Ruby, "", "\\b"), WordChars::Ruby);
     assert_eq!(wb(Flavor::Ruby, "", "(?a)\\b"), WordChars::Ascii);
@@ -526,7 +548,12 @@ fn blocks() {
     assert!(set(&l.ir).contains('\u{16A0}'));
     assert_eq!(l.notes.len(), 1);
     // Unknown: any character.
-    let l = low(Flavor::Java, "", "\\p{InNoSuchBlockAtAll}");
+    let mut p = parse("\\p{InGreek}", Flavor::Java, "").unwrap();
+    let AstKind::Property(prop) = &mut p.ast.kind else {
+        panic!()
+    };
+    prop.name = "InNoSuchBlockAtAll".into();
+    let l = lower(&p).unwrap();
     assert!(set(&l.ir).is_any());
     assert_eq!(l.notes.len(), 1);
 }
