@@ -51,6 +51,8 @@ pub struct Flags {
     pub crlf: bool,
     /// .NET `e` (RegexOptions.ECMAScript).
     pub ecmascript: bool,
+    /// PCRE `J` (PCRE2_DUPNAMES): group names may repeat.
+    pub dup_names: bool,
 }
 
 impl Flags {
@@ -154,6 +156,7 @@ impl Flags {
                     f.locale = true;
                     true
                 }
+                (Flavor::Python, 't') => true,
                 (Flavor::Python, 'u') => {
                     f.unicode = true;
                     true
@@ -193,8 +196,12 @@ impl Flags {
                     f.no_auto_capture = true;
                     true
                 }
-                // PHP's S (study), X (extra), J (dup names): no effect on matching.
-                (Flavor::Pcre, 'S' | 'X' | 'J') => true,
+                (Flavor::Pcre, 'J') => {
+                    f.dup_names = true;
+                    true
+                }
+                // PHP's S (study) and X (extra): no effect on matching.
+                (Flavor::Pcre, 'S' | 'X') => true,
                 (Flavor::Pcre, _) => false,
                 (Flavor::Dotnet, 'n') => {
                     f.no_auto_capture = true;

@@ -24,8 +24,8 @@ mod parse;
 pub mod print;
 pub mod props;
 mod props_java;
-mod remap;
 mod props_js;
+mod remap;
 mod rust;
 pub mod span;
 

@@ -178,6 +178,10 @@ struct Parser<'a> {
     quoting: bool,
     /// JS without `u`: the low surrogate of an astral class character, read next.
     pending_low: Option<(u32, Span)>,
+    /// Set just before the body of a PCRE `(?|…)` is parsed: its base group number.
+    branch_reset: Option<u32>,
+    /// End of the PCRE start-of-pattern options `(*UTF)(*UCP)…` read so far.
+    start_opts_end: usize,
     /// Inside a lookbehind: the first group number defined in it (Python).
     lookbehind_first_group: Option<u32>,
     /// Pre-scan: the pattern may contain a lookbehind.
@@ -203,7 +207,7 @@ impl<'a> Parser<'a> {
             u: fl == Flavor::Js && flags.js_unicode_mode(),
             v: fl == Flavor::Js && flags.unicode_sets,
             no_capture: flags.no_auto_capture,
-            dup_names: matches!(fl, Flavor::Dotnet | Flavor::Ruby),
+            dup_names: matches!(fl, Flavor::Dotnet | Flavor::Ruby) || flags.dup_names,
             flags,
             has_names: false,
             total_caps: 0,
@@ -219,6 +223,8 @@ impl<'a> Parser<'a> {
             has_lookbehind: pat.contains("(?<=") || pat.contains("(?<!") || pat.contains("(*"),
             group_widths: Vec::new(),
             lookbehind_first_group: None,
+            branch_reset: None,
+            start_opts_end: 0,
             width_budget: 1_000_000,
         }
     }
@@ -447,12 +453,22 @@ impl<'a> Parser<'a> {
         // Inline flags such as `(?x)` last to the end of the enclosing group,
         // across alternatives: restore them when the group ends.
         let saved = (self.x, self.xx, self.no_capture, self.dup_names);
+        // PCRE `(?|…)`: every alternative numbers its groups from the same base.
+        let reset = self.branch_reset.take();
+        let mut most = self.caps;
         loop {
             let c = self.parse_concat()?;
             alts.push(c);
+            most = most.max(self.caps);
             if !self.eat('|') {
                 break;
             }
+            if let Some(base) = reset {
+                self.caps = base;
+            }
+        }
+        if reset.is_some() {
+            self.caps = most;
         }
         if self.fl != Flavor::Python {
             // Python's global flags apply to the whole pattern.
@@ -565,7 +581,11 @@ impl<'a> Parser<'a> {
             return None;
         }
         // V8 caps counts at 2^31-1 before comparing them.
-        let cap = if self.js() { i32::MAX as u64 } else { u32::MAX as u64 };
+        let cap = if self.js() {
+            i32::MAX as u64
+        } else {
+            u32::MAX as u64
+        };
         let num = |s: &str| -> u32 {
             let mut v: u64 = 0;
             for d in s.bytes() {
@@ -644,6 +664,10 @@ impl<'a> Parser<'a> {
                 ),
                 _ => false,
             };
+            if self.x && matches!(self.fl, Flavor::Pcre) {
+                // PCRE2's extended mode allows space before the `?`/`+` suffix.
+                self.skip_trivia();
+            }
             if self.peek() == Some('?') {
                 self.bump();
                 greed = Greed::Lazy;
@@ -744,7 +768,7 @@ impl<'a> Parser<'a> {
                 _ => true,
             },
             AstKind::Special(Special::KeepOut) => self.fl == Flavor::Ruby,
-            AstKind::Special(Special::Verb(_)) => false,
+            AstKind::Special(Special::Verb(v)) => v.starts_with("(*ACCEPT"),
             AstKind::Special(Special::Callout(_)) => false,
             _ => true,
         }
@@ -789,6 +813,14 @@ impl<'a> Parser<'a> {
         match c {
             '(' => self.parse_group().map(Some),
             '[' => {
+                if self.fl == Flavor::Pcre && self.looks_like_posix_class() {
+                    let end = self.pos + self.rest().find(":]").map_or(1, |e| e + 2);
+                    return self.err(
+                        K::InvalidClassSet,
+                        Span::new(start, end),
+                        "POSIX named classes are supported only within a class",
+                    );
+                }
                 let class = self.parse_class()?;
                 Ok(Some(Ast {
                     span: class.span,
@@ -1004,7 +1036,10 @@ impl<'a> Parser<'a> {
                 perl(PerlKind::VerticalSpace, false)
             }
             'V' if matches!(fl, Flavor::Java | Flavor::Pcre) => perl(PerlKind::VerticalSpace, true),
-            'N' if fl == Flavor::Pcre && !self.rest().starts_with('{') && !in_class => {
+            'N' if fl == Flavor::Pcre
+                && !in_class
+                && (!self.rest().starts_with('{') || self.peek_brace().is_some()) =>
+            {
                 perl(PerlKind::NotNewline, false)
             }
             // Control characters.
@@ -1096,7 +1131,10 @@ impl<'a> Parser<'a> {
             },
             'o' if fl == Flavor::Pcre && self.rest().starts_with('{') => {
                 match self.braced_number(start, 8, 0x10FFFF)? {
-                    Some(v) => lit(v, LiteralKind::OctalBrace),
+                    Some(v) => {
+                        self.pcre_code_point(start, v)?;
+                        lit(v, LiteralKind::OctalBrace)
+                    }
                     None => self.bad_escape(start),
                 }
             }
@@ -1105,11 +1143,48 @@ impl<'a> Parser<'a> {
                 self.escape_named_char(start)
             }
             'p' | 'P' => self.escape_property(start, c == 'P', in_class),
+            'k' | 'g' if in_class && fl == Flavor::Pcre => lit(c as u32, LiteralKind::Escaped),
             'k' => self.escape_k(start, in_class),
             'g' if !in_class && matches!(fl, Flavor::Pcre | Flavor::Ruby) => self.escape_g(start),
             '0'..='9' => self.escape_digit(start, c, in_class),
             _ => self.escape_other(start, c, in_class),
         }
+    }
+
+    /// PCRE2: a code point must fit the mode (a byte without UTF; no
+    /// surrogates with it).
+    fn pcre_code_point(&self, start: usize, v: u32) -> Result<()> {
+        if self.fl != Flavor::Pcre {
+            return Ok(());
+        }
+        let span = self.span_from(start);
+        if !self.flags.unicode && v > 0xFF {
+            return self.err(
+                K::InvalidEscape,
+                span,
+                "character code point value in \\x{} or \\o{} is too large",
+            );
+        }
+        if (0xD800..=0xDFFF).contains(&v) {
+            return self.err(
+                K::InvalidEscape,
+                span,
+                "disallowed Unicode code point (>= 0xd800 && <= 0xdfff)",
+            );
+        }
+        Ok(())
+    }
+
+    fn pcre_octal(&self, start: usize, v: u32) -> Result<()> {
+        if self.fl == Flavor::Pcre && !self.flags.unicode && v > 0o377 {
+            let span = self.span_from(start);
+            return self.err(
+                K::InvalidEscape,
+                span,
+                "octal value is greater than \\377 in 8-bit non-UTF-8 mode",
+            );
+        }
+        Ok(())
     }
 
     fn incomplete_escape<T>(&self, start: usize) -> Result<T> {
@@ -1138,6 +1213,7 @@ impl<'a> Parser<'a> {
             },
             Flavor::Java | Flavor::Go | Flavor::Pcre | Flavor::Ruby => {
                 if let Some(v) = self.braced_number(start, 16, 0x10FFFF)? {
+                    self.pcre_code_point(start, v)?;
                     return lit(v, LiteralKind::HexBrace);
                 }
                 if self.fl == Flavor::Pcre || self.fl == Flavor::Ruby {
@@ -1150,6 +1226,14 @@ impl<'a> Parser<'a> {
                         .count();
                     if n == 0 && self.fl == Flavor::Ruby {
                         return self.bad_escape(start);
+                    }
+                    if n == 0 {
+                        let span = self.span_from(start);
+                        return self.err(
+                            K::InvalidEscape,
+                            span,
+                            "digits missing after \\x or in \\x{} or \\o{} or \\N{U+}",
+                        );
                     }
                     let v = if n == 0 {
                         0
@@ -1313,7 +1397,16 @@ impl<'a> Parser<'a> {
         }
         if let Some(hex) = name.strip_prefix("U+") {
             if let Ok(v) = u32::from_str_radix(hex, 16) {
+                if self.fl == Flavor::Pcre && !self.flags.unicode {
+                    let span = self.span_from(start);
+                    return self.err(
+                        K::InvalidEscape,
+                        span,
+                        "\\N{U+dddd} is supported only in Unicode (UTF) mode",
+                    );
+                }
                 if self.fl == Flavor::Pcre && v <= 0x10FFFF {
+                    self.pcre_code_point(start, v)?;
                     return Ok(Esc::Lit(Literal {
                         c: v,
                         kind: LiteralKind::Named,
@@ -1460,10 +1553,10 @@ impl<'a> Parser<'a> {
             }
             Flavor::Java => first.is_ascii_alphabetic() && cs.all(|c| c.is_ascii_alphanumeric()),
             Flavor::Pcre => {
-                !first.is_ascii_digit()
-                    && is_ascii_word(first)
-                    && cs.all(is_ascii_word)
-                    && name.len() <= 128
+                // In UTF mode PCRE2 10.43+ also takes Unicode letters and digits.
+                let word =
+                    |c: char| is_ascii_word(c) || (self.flags.unicode && c.is_alphanumeric());
+                !first.is_ascii_digit() && word(first) && cs.all(word) && name.len() <= 128
             }
             Flavor::Go => is_ascii_word(first) && cs.all(is_ascii_word),
             Flavor::Dotnet => {
@@ -1616,6 +1709,28 @@ impl<'a> Parser<'a> {
             let name = self.read_name(close).unwrap_or_default();
             if name.is_empty() {
                 return self.bad_escape(start);
+            }
+            let span = self.span_from(start);
+            if let Ok(n) = name.strip_prefix('+').unwrap_or(&name).parse::<i64>() {
+                let abs = if name.starts_with('+') {
+                    self.caps as i64 + n
+                } else if n < 0 {
+                    self.caps as i64 + 1 + n
+                } else {
+                    n
+                };
+                if abs < 0 {
+                    return self.err(
+                        K::InvalidBackreference,
+                        span,
+                        "reference to non-existent subpattern",
+                    );
+                }
+                if abs > 0 {
+                    self.num_refs.push((abs as u32, span));
+                }
+            } else {
+                self.refs.push((name.clone(), span));
             }
             return Ok(Esc::Special(Special::Recursion(
                 self.pat[start..self.pos].to_string(),
@@ -1883,6 +1998,7 @@ impl<'a> Parser<'a> {
                     }
                     self.pos = digits_start;
                     let v = self.octal_run(3);
+                    self.pcre_octal(start, v)?;
                     return lit(v, LiteralKind::Octal);
                 }
                 let mut n: u64 = c as u64 - 48;
@@ -1917,6 +2033,7 @@ impl<'a> Parser<'a> {
                     return lit(c as u32, LiteralKind::Escaped);
                 }
                 let v = self.octal_run(3);
+                self.pcre_octal(start, v)?;
                 lit(v, LiteralKind::Octal)
             }
             Flavor::Go => {
@@ -2053,6 +2170,9 @@ impl<'a> Parser<'a> {
             self.lookbehind_first_group = Some(self.caps + 1);
         }
         let saved = (self.x, self.xx, self.no_capture, self.dup_names);
+        if kind == GroupKind::BranchReset {
+            self.branch_reset = Some(self.caps);
+        }
         let ast = self.parse_alternation()?;
         if !self.eat(')') {
             return self.unclosed(start);
@@ -2092,7 +2212,9 @@ impl<'a> Parser<'a> {
     fn backref_width(&self, t: &BackrefTarget) -> (u32, Option<u32>) {
         let n = match t {
             BackrefTarget::Number(n) => Some(*n),
-            BackrefTarget::Name(name) => self.names.iter().find(|(m, _)| m == name).map(|(_, i)| *i),
+            BackrefTarget::Name(name) => {
+                self.names.iter().find(|(m, _)| m == name).map(|(_, i)| *i)
+            }
             BackrefTarget::Relative(r) => u32::try_from(self.caps as i64 + 1 + *r as i64).ok(),
         };
         n.and_then(|n| self.group_widths.get(n as usize).copied().flatten())
@@ -2133,6 +2255,13 @@ impl<'a> Parser<'a> {
                     hi != Some(lo) && hi.is_none_or(|m| m > 255)
                 });
                 let _ = (min, max);
+                if self.flags.unicode && contains_special(ast, &|s| matches!(s, Special::AnyByte)) {
+                    return self.err(
+                        K::LookbehindNotFixed,
+                        span,
+                        "\\C is not allowed in a lookbehind assertion in UTF-8 mode",
+                    );
+                }
                 if bad {
                     return self.err(
                         K::LookbehindNotFixed,
@@ -2159,7 +2288,26 @@ impl<'a> Parser<'a> {
         self.caps += 1;
         let index = self.caps;
         if let Some(n) = &name {
-            if !self.dup_names && self.names.iter().any(|(m, _)| *m == n.name) {
+            let same_name = self
+                .names
+                .iter()
+                .find(|(m, _)| *m == n.name)
+                .map(|(_, i)| *i);
+            let same_number = self
+                .names
+                .iter()
+                .find(|(_, i)| *i == index)
+                .map(|(m, _)| m.clone());
+            if self.fl == Flavor::Pcre && same_number.as_ref().is_some_and(|m| *m != n.name) {
+                return self.err(
+                    K::DuplicateGroupName,
+                    span,
+                    "different names for subpatterns of the same number are not allowed",
+                );
+            }
+            // In a PCRE branch reset the same name may name the same number.
+            let reused = self.fl == Flavor::Pcre && same_name == Some(index);
+            if !self.dup_names && same_name.is_some() && !reused {
                 let msg = match self.fl {
                     Flavor::Js => "Duplicate capture group name".to_string(),
                     Flavor::Python => {
@@ -2176,7 +2324,9 @@ impl<'a> Parser<'a> {
                 };
                 return self.err(K::DuplicateGroupName, span, msg);
             }
-            self.names.push((n.name.clone(), index));
+            if !reused {
+                self.names.push((n.name.clone(), index));
+            }
         }
         Ok(GroupKind::Capture { index, name })
     }
@@ -2188,7 +2338,7 @@ impl<'a> Parser<'a> {
             && self.peek() == Some('*')
             && self
                 .peek_at(1)
-                .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_lowercase())
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == ':')
         {
             return self.parse_verb(start);
         }
@@ -2362,34 +2512,23 @@ impl<'a> Parser<'a> {
             {
                 self.parse_conditional(start)
             }
-            'R' | '0'..='9' | '+' | '&' if fl == Flavor::Pcre => {
-                // Recursion / subroutine calls.
-                let s = self.pos;
-                while let Some(ch) = self.peek() {
-                    if ch == ')' {
-                        break;
-                    }
-                    self.bump();
-                }
-                let body = &self.pat[s..self.pos];
-                let ok = body == "R"
-                    || body
-                        .strip_prefix(['+', '-'])
-                        .unwrap_or(body)
-                        .parse::<u32>()
-                        .is_ok()
-                    || body.strip_prefix('&').is_some_and(|n| self.valid_name(n));
-                if !ok || !self.eat(')') {
-                    return self.bad_group(start);
-                }
-                Ok(Ast {
-                    span: self.span_from(start),
-                    kind: AstKind::Special(Special::Recursion(
-                        self.pat[start..self.pos].to_string(),
-                    )),
-                })
+            'R' | '0'..='9' | '+' | '&' if fl == Flavor::Pcre => self.parse_recursion(start),
+            '-' if fl == Flavor::Pcre && self.peek_at(1).is_some_and(|c| c.is_ascii_digit()) => {
+                self.parse_recursion(start)
             }
             'C' if fl == Flavor::Pcre => {
+                let digits: String = self.rest()[1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
+                if digits.parse::<u64>().is_ok_and(|n| n > 255) {
+                    let span = Span::new(start, self.pos + 1 + digits.len());
+                    return self.err(
+                        K::InvalidGroup,
+                        span,
+                        "number after (?C is greater than 255",
+                    );
+                }
                 while let Some(ch) = self.bump() {
                     if ch == ')' {
                         return Ok(Ast {
@@ -2449,9 +2588,13 @@ impl<'a> Parser<'a> {
     fn parse_conditional(&mut self, start: usize) -> Result<Ast> {
         // At `(` after `(?`.
         let cstart = self.pos;
-        let condition = if self.peek_at(1) == Some('?')
-            && matches!(self.peek_at(2), Some('=' | '!' | '<'))
-            && self.fl != Flavor::Python
+        let alpha_assertion = self.fl == Flavor::Pcre
+            && self.peek_at(1) == Some('*')
+            && self.peek_at(2).is_some_and(|c| c.is_ascii_lowercase());
+        let condition = if alpha_assertion
+            || self.peek_at(1) == Some('?')
+                && matches!(self.peek_at(2), Some('=' | '!' | '<'))
+                && self.fl != Flavor::Python
         {
             // (?(?=…)yes|no)
             let g = self.parse_group()?;
@@ -2473,16 +2616,65 @@ impl<'a> Parser<'a> {
             let body_trim = body
                 .trim_start_matches(['<', '\''])
                 .trim_end_matches(['>', '\'']);
-            if let Ok(n) = body_trim.parse::<u32>() {
+            let pcre = self.fl == Flavor::Pcre;
+            let relative = pcre
+                && (body.starts_with('+') || body.starts_with('-'))
+                && body[1..].parse::<u32>().is_ok();
+            if relative {
+                let n: i64 = body[1..].parse().unwrap_or(0);
+                let abs = if body.starts_with('+') {
+                    self.caps as i64 + n
+                } else {
+                    self.caps as i64 + 1 - n
+                };
+                if n == 0 || abs < 1 {
+                    return self.err(
+                        K::InvalidBackreference,
+                        span,
+                        "reference to non-existent subpattern",
+                    );
+                }
+                self.num_refs.push((abs as u32, span));
+                Condition::Group(abs as u32)
+            } else if let Ok(n) = body_trim.parse::<u32>() {
                 if self.py() && n == 0 {
                     return self.err(K::InvalidBackreference, span, "bad group number");
                 }
-                if self.py() && n > self.caps {
-                    // Python checks the group exists at the end; forward refs allowed.
+                if pcre && n == 0 {
+                    return self.err(
+                        K::InvalidBackreference,
+                        span,
+                        "reference to non-existent subpattern",
+                    );
+                }
+                if (self.py() && n > self.caps) || pcre {
+                    // Checked once all groups are known: forward references are allowed.
                     self.num_refs.push((n, span));
                 }
                 Condition::Group(n)
-            } else if self.fl == Flavor::Pcre && (body.starts_with('R') || body == "DEFINE") {
+            } else if pcre && body.starts_with("VERSION") {
+                let v = body["VERSION".len()..].trim_start_matches('>');
+                let ok = v.strip_prefix('=').is_some_and(|n| {
+                    let (a, b) = n.split_once('.').unwrap_or((n, "0"));
+                    !a.is_empty()
+                        && a.chars().all(|c| c.is_ascii_digit())
+                        && !b.is_empty()
+                        && b.chars().all(|c| c.is_ascii_digit())
+                });
+                if !ok {
+                    return self.err(
+                        K::Syntax,
+                        span,
+                        "syntax error or number too big in (?(VERSION condition",
+                    );
+                }
+                Condition::Recursion(body)
+            } else if pcre && (body.starts_with('R') || body == "DEFINE") {
+                if let Some(name) = body.strip_prefix("R&") {
+                    self.refs.push((name.to_string(), span));
+                } else if let Ok(n) = body[1..].parse::<u32>() {
+                    self.num_refs.push((n, span));
+                }
                 Condition::Recursion(body)
             } else if self.valid_name(body_trim) {
                 if self.py() {
@@ -2523,6 +2715,14 @@ impl<'a> Parser<'a> {
                 return self.err(K::Syntax, span, msg);
             }
             no = Some(n);
+            if matches!(&condition, Condition::Recursion(b) if b == "DEFINE") {
+                let span = Span::new(start, self.pos);
+                return self.err(
+                    K::Syntax,
+                    span,
+                    "DEFINE subpattern contains more than one branch",
+                );
+            }
         }
         if !self.eat(')') {
             return self.unclosed(start);
@@ -2534,8 +2734,88 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// PCRE recursion and subroutine calls: `(?R)`, `(?1)`, `(?+1)`,
+    /// `(?-1)`, `(?&name)`. The cursor is after `(?`.
+    fn parse_recursion(&mut self, start: usize) -> Result<Ast> {
+        let s = self.pos;
+        while let Some(ch) = self.peek() {
+            if ch == ')' {
+                break;
+            }
+            self.bump();
+        }
+        let body = self.pat[s..self.pos].to_string();
+        if !self.eat(')') {
+            return self.bad_group(start);
+        }
+        let span = self.span_from(start);
+        if body != "R" {
+            if let Some(name) = body.strip_prefix('&') {
+                if !self.valid_name(name) {
+                    return self.bad_group(start);
+                }
+                self.refs.push((name.to_string(), span));
+            } else {
+                let n: i64 = match body.strip_prefix('+').unwrap_or(&body).parse() {
+                    Ok(n) => n,
+                    Err(_) => return self.bad_group(start),
+                };
+                let abs = if body.starts_with('+') {
+                    self.caps as i64 + n
+                } else if n < 0 {
+                    self.caps as i64 + 1 + n
+                } else {
+                    n
+                };
+                if abs < 0 || (abs == 0 && body != "0") {
+                    return self.err(
+                        K::InvalidBackreference,
+                        span,
+                        "reference to non-existent subpattern",
+                    );
+                }
+                if abs > 0 {
+                    self.num_refs.push((abs as u32, span));
+                }
+            }
+        }
+        Ok(Ast {
+            span,
+            kind: AstKind::Special(Special::Recursion(self.pat[start..self.pos].to_string())),
+        })
+    }
+
+    /// `(*…)`: PCRE2 backtracking verbs, start-of-pattern options, and the
+    /// alphabetic spellings of lookaround and atomic groups.
     fn parse_verb(&mut self, start: usize) -> Result<Ast> {
         self.bump(); // *
+                     // Alphabetic assertions: (*pla:…), (*atomic:…), … are groups.
+        let word: String = self
+            .rest()
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '_')
+            .collect();
+        if self.rest()[word.len()..].starts_with(':')
+            && word.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        {
+            let kind = match word.as_str() {
+                "pla" | "positive_lookahead" | "napla" | "non_atomic_positive_lookahead" => {
+                    Some(GroupKind::Lookahead { negated: false })
+                }
+                "nla" | "negative_lookahead" => Some(GroupKind::Lookahead { negated: true }),
+                "plb" | "positive_lookbehind" | "naplb" | "non_atomic_positive_lookbehind" => {
+                    Some(GroupKind::Lookbehind { negated: false })
+                }
+                "nlb" | "negative_lookbehind" => Some(GroupKind::Lookbehind { negated: true }),
+                "atomic" | "asr" | "atomic_script_run" => Some(GroupKind::Atomic),
+                "sr" | "script_run" => Some(GroupKind::NonCapture),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                self.pos += word.len() + 1;
+                return self.group_body(start, kind);
+            }
+        }
         let s = self.pos;
         while let Some(ch) = self.peek() {
             if ch == ')' {
@@ -2547,21 +2827,16 @@ impl<'a> Parser<'a> {
         if !self.eat(')') {
             return self.unclosed(start);
         }
-        let name = body.split(':').next().unwrap_or("");
-        // Lookaround spellings (*pla:…) etc. are groups; treat the common
-        // verbs as opaque nodes and the rest as errors.
+        let span = self.span_from(start);
+        let (name, arg) = match body.split_once(':') {
+            Some((n, a)) => (n, Some(a)),
+            None => (body.as_str(), None),
+        };
         const VERBS: &[&str] = &[
-            "ACCEPT",
-            "FAIL",
-            "F",
-            "COMMIT",
-            "PRUNE",
-            "SKIP",
-            "THEN",
-            "MARK",
-            "",
+            "ACCEPT", "FAIL", "F", "COMMIT", "PRUNE", "SKIP", "THEN", "MARK", "",
+        ];
+        const START_OPTS: &[&str] = &[
             "UTF",
-            "UTF8",
             "UCP",
             "NO_AUTO_POSSESS",
             "NO_START_OPT",
@@ -2581,14 +2856,36 @@ impl<'a> Parser<'a> {
             "LIMIT_DEPTH",
             "LIMIT_HEAP",
             "LIMIT_RECURSION",
+            "CASELESS_RESTRICT",
+            "TURKISH_CASING",
         ];
-        let base = name.split('=').next().unwrap_or("");
-        if !VERBS.contains(&base) {
-            let span = self.span_from(start);
-            return self.err(K::InvalidGroup, span, "(*VERB) not recognized or malformed");
+        let bad =
+            |p: &Self, msg: &str| -> Result<Ast> { p.err(K::InvalidGroup, span, msg.to_string()) };
+        if VERBS.contains(&name) {
+            if (name == "MARK" || name.is_empty()) && arg.is_none_or(|a| a.is_empty()) {
+                return bad(self, "(*MARK) must have an argument");
+            }
+        } else {
+            let (opt, value) = match name.split_once('=') {
+                Some((o, v)) => (o, Some(v)),
+                None => (name, None),
+            };
+            let limit = opt.starts_with("LIMIT_");
+            let ok = START_OPTS.contains(&opt)
+                && arg.is_none()
+                && (limit == value.is_some())
+                && value.is_none_or(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+                && start == self.start_opts_end;
+            if !ok {
+                return bad(self, "(*VERB) not recognized or malformed");
+            }
+            self.start_opts_end = self.pos;
+            if opt == "UTF" {
+                self.flags.unicode = true;
+            }
         }
         Ok(Ast {
-            span: self.span_from(start),
+            span,
             kind: AstKind::Special(Special::Verb(self.pat[start..self.pos].to_string())),
         })
     }
@@ -2600,7 +2897,9 @@ impl<'a> Parser<'a> {
             // `t` is re.TEMPLATE, still accepted by 3.11.
             Flavor::Python => "aiLmsuxt",
             Flavor::Java => "idmsuxUc",
-            Flavor::Pcre => "imnsxJUxr",
+            // PCRE2 10.43+: `a` (ASCII restrictions, optionally followed by
+            // D, S, W, P or T) and `r` (caseless restrict).
+            Flavor::Pcre => "imnsxJUxraDSWPT",
             Flavor::Ruby => "imxadlu",
             Flavor::Dotnet => "imnsx",
             Flavor::Go => "imsU",
@@ -2609,6 +2908,14 @@ impl<'a> Parser<'a> {
         let mut change = FlagChange::default();
         if fl == Flavor::Pcre && self.eat('^') {
             change.caret = true;
+            if self.peek() == Some('-') {
+                let span = Span::new(start, self.pos + 1);
+                return self.err(
+                    K::InvalidInlineFlag,
+                    span,
+                    "invalid hyphen in option setting",
+                );
+            }
         }
         let mut neg = false;
         loop {
@@ -2621,7 +2928,12 @@ impl<'a> Parser<'a> {
                     neg = true;
                     self.bump();
                 }
-                c if allowed.contains(c) => {
+                c if allowed.contains(c)
+                    && !(fl == Flavor::Pcre
+                        && "DSWPT".contains(c)
+                        && !change.on.ends_with('a')
+                        && !change.off.ends_with('a')) =>
+                {
                     self.bump();
                     if neg {
                         if fl == Flavor::Python && matches!(c, 'a' | 'L' | 'u') {
@@ -2651,7 +2963,8 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        if neg && change.off.is_empty() && !matches!(fl, Flavor::Pcre | Flavor::Ruby | Flavor::Java) {
+        if neg && change.off.is_empty() && !matches!(fl, Flavor::Pcre | Flavor::Ruby | Flavor::Java)
+        {
             let span = Span::new(start, self.pos);
             let msg = if fl == Flavor::Python {
                 "missing flag"
@@ -2795,7 +3108,10 @@ impl<'a> Parser<'a> {
     fn class_atom(&mut self, class_start: usize) -> Result<(ClassItemKind, Span)> {
         if let Some((lo, span)) = self.pending_low.take() {
             return Ok((
-                ClassItemKind::Literal(Literal { c: lo, kind: LiteralKind::Verbatim }),
+                ClassItemKind::Literal(Literal {
+                    c: lo,
+                    kind: LiteralKind::Verbatim,
+                }),
                 span,
             ));
         }
@@ -2807,7 +3123,13 @@ impl<'a> Parser<'a> {
                 let v = l.c - 0x10000;
                 let (hi, lo) = (0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
                 self.pending_low = Some((lo, span));
-                return Ok((ClassItemKind::Literal(Literal { c: hi, kind: l.kind }), span));
+                return Ok((
+                    ClassItemKind::Literal(Literal {
+                        c: hi,
+                        kind: l.kind,
+                    }),
+                    span,
+                ));
             }
         }
         Ok((kind, span))
@@ -2862,6 +3184,21 @@ impl<'a> Parser<'a> {
             }),
             self.span_from(s),
         ))
+    }
+
+    /// `[:name:]` at the cursor (PCRE2 rejects it outside a class).
+    fn looks_like_posix_class(&self) -> bool {
+        let r = self.rest();
+        let Some(body) = r.strip_prefix("[:") else {
+            return false;
+        };
+        match body.find(":]") {
+            Some(e) => {
+                let name = body[..e].strip_prefix('^').unwrap_or(&body[..e]);
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic())
+            }
+            None => false,
+        }
     }
 
     fn try_posix(&mut self) -> Result<Option<ClassItemKind>> {
@@ -2922,6 +3259,11 @@ impl<'a> Parser<'a> {
         let mut items: Vec<ClassItem> = Vec::new();
         let mut ops: Vec<ClassSet> = Vec::new(); // Java/Ruby `&&` operands so far
         let mut first = true;
+        if self.xx {
+            while matches!(self.peek(), Some(' ' | '\t')) {
+                self.bump();
+            }
+        }
         // `]` first is literal except in JS (empty class).
         if self.peek() == Some(']') && fl != Flavor::Js && fl != Flavor::Java {
             let s = self.pos;
@@ -3087,13 +3429,8 @@ impl<'a> Parser<'a> {
                             && !matches!(end_atom, ClassItemKind::Literal(_))
                             && matches!(atom, ClassItemKind::Literal(_))
                             && false);
-                    let pcre_ok = fl == Flavor::Pcre
-                        && matches!(
-                            atom,
-                            ClassItemKind::Perl(_)
-                                | ClassItemKind::Property(_)
-                                | ClassItemKind::Posix { .. }
-                        );
+                    // PCRE2 rejects a class escape as either end of a range.
+                    let pcre_ok = false;
                     if lenient
                         || pcre_ok
                         || (fl == Flavor::Java && !matches!(atom, ClassItemKind::Literal(_)))
@@ -3192,7 +3529,9 @@ impl<'a> Parser<'a> {
                 }
                 if items.len() != 1 && op.is_none()
                     || items.is_empty()
-                    || items.iter().any(|i| matches!(i.kind, ClassItemKind::Range { .. }))
+                    || items
+                        .iter()
+                        .any(|i| matches!(i.kind, ClassItemKind::Range { .. }))
                 {
                     return bad(self, s, "Invalid set operation in character class");
                 }
@@ -3315,7 +3654,8 @@ impl<'a> Parser<'a> {
                             Some(ch) => {
                                 let cs = self.pos;
                                 self.bump();
-                                let doubled = "&!#$%*+,.:;<=>?@^`~".contains(ch) && self.peek() == Some(ch);
+                                let doubled =
+                                    "&!#$%*+,.:;<=>?@^`~".contains(ch) && self.peek() == Some(ch);
                                 if "()[]{}/-|".contains(ch) || doubled {
                                     return self.err(
                                         K::InvalidClassSet,
@@ -3402,6 +3742,19 @@ fn unicode_mark_or_connector(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x203F | 0x2040 | 0x2054 | 0xFE33 | 0xFE34 | 0xFE4D..=0xFE4F | 0xFF3F)
 }
 
+fn contains_special(ast: &Ast, f: &dyn Fn(&Special) -> bool) -> bool {
+    match &ast.kind {
+        AstKind::Special(s) => f(s),
+        AstKind::Group(g) => contains_special(&g.ast, f),
+        AstKind::Repetition(r) => contains_special(&r.ast, f),
+        AstKind::Alternation(v) | AstKind::Concat(v) => v.iter().any(|a| contains_special(a, f)),
+        AstKind::Conditional(c) => {
+            contains_special(&c.yes, f) || c.no.as_ref().is_some_and(|a| contains_special(a, f))
+        }
+        _ => false,
+    }
+}
+
 fn contains_backref(ast: &Ast) -> bool {
     match &ast.kind {
         AstKind::Backref(_) => true,
@@ -3417,7 +3770,10 @@ fn contains_backref(ast: &Ast) -> bool {
 
 /// The (min, max) number of characters an AST node can match, for
 /// lookbehind checks. Backreferences count as unbounded.
-pub(crate) fn width(ast: &Ast, br: &dyn Fn(&BackrefTarget) -> (u32, Option<u32>)) -> (u32, Option<u32>) {
+pub(crate) fn width(
+    ast: &Ast,
+    br: &dyn Fn(&BackrefTarget) -> (u32, Option<u32>),
+) -> (u32, Option<u32>) {
     let width = |a: &Ast| width(a, br);
     match &ast.kind {
         AstKind::Empty | AstKind::Assertion { .. } | AstKind::SetFlags(_) => (0, Some(0)),
@@ -3481,7 +3837,12 @@ pub(crate) fn width(ast: &Ast, br: &dyn Fn(&BackrefTarget) -> (u32, Option<u32>)
         AstKind::Special(Special::LineBreak) => (1, Some(2)),
         AstKind::Special(Special::Grapheme) => (1, None),
         AstKind::Special(Special::AnyByte) => (1, Some(1)),
-        AstKind::Special(Special::Recursion(_)) | AstKind::Special(Special::Verb(_)) => (0, Some(0)),
+        // Whole-pattern recursion has no bound; calls of a group are taken
+        // as fixed (PCRE2 checks them against the group).
+        AstKind::Special(Special::Recursion(r)) if r == "(?R)" || r == "(?0)" => (0, None),
+        AstKind::Special(Special::Recursion(_)) | AstKind::Special(Special::Verb(_)) => {
+            (0, Some(0))
+        }
         AstKind::Special(_) => (0, None),
     }
 }

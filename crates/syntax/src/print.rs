@@ -1502,3 +1502,563 @@ fn has_relative_backref(ast: &Ast) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Flavor::*;
+
+    fn ast(kind: AstKind) -> Ast {
+        Ast {
+            span: Span::default(),
+            kind,
+        }
+    }
+
+    fn l(c: char, kind: LiteralKind) -> Ast {
+        ast(AstKind::Literal(Literal { c: c as u32, kind }))
+    }
+
+    fn v(c: char) -> Ast {
+        l(c, LiteralKind::Verbatim)
+    }
+
+    fn cat(items: Vec<Ast>) -> Ast {
+        ast(AstKind::Concat(items))
+    }
+
+    fn item(kind: ClassItemKind) -> ClassItem {
+        ClassItem {
+            span: Span::default(),
+            kind,
+        }
+    }
+
+    fn cls(negated: bool, items: Vec<ClassItemKind>) -> Ast {
+        ast(AstKind::Class(Box::new(Class {
+            span: Span::default(),
+            negated,
+            set: ClassSet::Union {
+                items: items.into_iter().map(item).collect(),
+            },
+        })))
+    }
+
+    fn cl(c: char) -> ClassItemKind {
+        ClassItemKind::Literal(Literal {
+            c: c as u32,
+            kind: LiteralKind::Verbatim,
+        })
+    }
+
+    fn rep(a: Ast, op: RepetitionOp, greed: Greed) -> Ast {
+        ast(AstKind::Repetition(Box::new(Repetition {
+            op_span: Span::default(),
+            op,
+            greed,
+            ast: a,
+        })))
+    }
+
+    fn group(kind: GroupKind, a: Ast) -> Ast {
+        ast(AstKind::Group(Box::new(Group { kind, ast: a })))
+    }
+
+    fn pf(a: &Ast, f: Flavor, flags: &str) -> String {
+        let flags = Flags::parse(f, flags).unwrap();
+        let s = print_with_flags(a, f, &flags);
+        // Every output must be a valid pattern in the flavor.
+        if let Err(e) = crate::parse(&s, f, &{
+            let mut letters = String::new();
+            if flags.unicode_sets {
+                letters.push('v');
+            } else if flags.unicode && f == Js {
+                letters.push('u');
+            }
+            if flags.extended {
+                letters.push('x');
+            }
+            letters
+        }) {
+            panic!("{f}: {s:?} does not parse: {e}");
+        }
+        s
+    }
+
+    #[test]
+    fn verbatim_metacharacters_are_escaped_outside_classes() {
+        let metas: Vec<Ast> = "\\^$.|?*+()[".chars().map(v).collect();
+        for f in Flavor::ALL {
+            assert_eq!(
+                pf(&cat(metas.clone()), f, ""),
+                "\\\\\\^\\$\\.\\|\\?\\*\\+\\(\\)\\[",
+                "{f}"
+            );
+        }
+    }
+
+    #[test]
+    fn braces_and_brackets_depend_on_flavor_and_mode() {
+        let a = cat(vec![v('a'), v('{'), v('}'), v(']')]);
+        assert_eq!(pf(&a, Js, ""), "a{}]");
+        assert_eq!(pf(&a, Js, "u"), "a\\{\\}\\]");
+        assert_eq!(pf(&a, Python, ""), "a{}]");
+        assert_eq!(pf(&a, Java, ""), "a\\{}]");
+        assert_eq!(pf(&a, Rust, ""), "a\\{}]");
+        // A `{` that would start a quantifier.
+        let q = cat(vec![v('a'), v('{'), v('2'), v('}')]);
+        for f in [Js, Python, Pcre, Ruby, Dotnet, Go] {
+            assert_eq!(pf(&q, f, ""), "a\\{2}", "{f}");
+        }
+        let q = cat(vec![v('a'), v('{'), v(','), v('5'), v('}')]);
+        assert_eq!(pf(&q, Python, ""), "a\\{,5}");
+    }
+
+    #[test]
+    fn class_context() {
+        // `]` and `\` always; `-` in the middle; `^` first; `[` where it nests.
+        let c = cls(
+            false,
+            vec![
+                cl('^'),
+                cl('a'),
+                cl('-'),
+                cl('z'),
+                cl(']'),
+                cl('\\'),
+                cl('['),
+                cl('-'),
+            ],
+        );
+        assert_eq!(pf(&c, Python, ""), "[\\^a\\-z\\]\\\\[-]");
+        assert_eq!(pf(&c, Js, ""), "[\\^a\\-z\\]\\\\[-]");
+        assert_eq!(pf(&c, Java, ""), "[\\^a\\-z\\]\\\\\\[-]");
+        assert_eq!(pf(&c, Rust, ""), "[\\^a\\-z\\]\\\\\\[-]");
+        assert_eq!(pf(&c, Js, "v"), "[\\^a\\-z\\]\\\\\\[\\-]");
+        // Negated: a leading `^` needs no escape; a leading `-` stays.
+        let c = cls(true, vec![cl('-'), cl('^')]);
+        assert_eq!(pf(&c, Pcre, ""), "[^-^]");
+        // Metacharacters of the top level are plain inside classes.
+        let c = cls(
+            false,
+            vec![cl('.'), cl('*'), cl('('), cl('$'), cl('|'), cl('{')],
+        );
+        assert_eq!(pf(&c, Pcre, ""), "[.*($|{]");
+        assert_eq!(pf(&c, Js, "v"), "[.*\\($\\|\\{]");
+    }
+
+    #[test]
+    fn class_operators_are_not_formed_by_accident() {
+        let c = cls(false, vec![cl('&'), cl('&'), cl('~'), cl('~')]);
+        assert_eq!(pf(&c, Java, ""), "[\\&&~~]");
+        assert_eq!(pf(&c, Rust, ""), "[\\&&\\~~]");
+        assert_eq!(pf(&c, Python, ""), "[&&~~]");
+        assert_eq!(pf(&c, Js, "v"), "[\\&&\\~~]");
+        // v-mode double punctuators.
+        let c = cls(false, vec![cl('!'), cl('!'), cl('.')]);
+        assert_eq!(pf(&c, Js, "v"), "[\\!!.]");
+        // PCRE/Go POSIX brackets.
+        let c = cls(false, vec![cl('['), cl(':'), cl('a'), cl(':'), cl(']')]);
+        assert_eq!(pf(&c, Pcre, ""), "[\\[:a:\\]]");
+        assert_eq!(pf(&c, Python, ""), "[[:a:\\]]");
+    }
+
+    #[test]
+    fn identity_escapes_per_flavor() {
+        let a = cat(vec![
+            l('/', LiteralKind::Escaped),
+            l('-', LiteralKind::Escaped),
+            l('_', LiteralKind::Escaped),
+        ]);
+        assert_eq!(pf(&a, Js, ""), "\\/\\-\\_");
+        // u mode: only syntax characters and `/`.
+        assert_eq!(pf(&a, Js, "u"), "\\/-_");
+        assert_eq!(pf(&a, Dotnet, ""), "\\/\\-_");
+        assert_eq!(pf(&a, Rust, ""), "\\/\\-\\_");
+        let b = l('<', LiteralKind::Escaped);
+        assert_eq!(pf(&b, Rust, ""), "<");
+        assert_eq!(pf(&b, Pcre, ""), "\\<");
+        // Inside a u-mode class `\-` is allowed.
+        let c = ast(AstKind::Class(Box::new(Class {
+            span: Span::default(),
+            negated: false,
+            set: ClassSet::Union {
+                items: vec![
+                    item(cl('a')),
+                    item(ClassItemKind::Literal(Literal {
+                        c: '-' as u32,
+                        kind: LiteralKind::Escaped,
+                    })),
+                    item(cl('b')),
+                ],
+            },
+        })));
+        assert_eq!(pf(&c, Js, "u"), "[a\\-b]");
+    }
+
+    #[test]
+    fn control_and_invisible_characters_use_escapes() {
+        let a = cat(vec![
+            v('\u{1}'),
+            v('\t'),
+            v('\u{7f}'),
+            v('\u{200b}'),
+            v('\u{a0}'),
+            v('é'),
+        ]);
+        assert_eq!(pf(&a, Js, ""), "\\x01\\t\\x7F\\u200B\\xA0é");
+        assert_eq!(pf(&a, Ruby, ""), "\\x01\\t\\x7F\\u200B\\u00A0é");
+        assert_eq!(pf(&a, Pcre, ""), "\\x01\\t\\x7F\\x{200B}\\xA0é");
+        assert_eq!(pf(&a, Python, ""), "\\x01\\t\\x7F\\u200B\\xA0é");
+    }
+
+    #[test]
+    fn literal_kinds_are_reproduced() {
+        use LiteralKind::*;
+        let a = cat(vec![
+            l('A', Hex2),
+            l('é', Unicode4),
+            l('\n', Special),
+            l('\u{1}', Control),
+            l('\u{8}', Octal),
+        ]);
+        assert_eq!(pf(&a, Js, ""), "\\x41\\u00E9\\n\\cA\\010");
+        assert_eq!(pf(&a, Java, ""), "\\x41\\u00E9\\n\\cA\\0010");
+        // Python has no \c: a hex escape instead.
+        assert_eq!(pf(&a, Python, ""), "\\x41\\u00E9\\n\\x01\\010");
+        let b = l('😀', UnicodeBrace);
+        assert_eq!(pf(&b, Js, "u"), "\\u{1F600}");
+        assert_eq!(pf(&b, Js, ""), "\\uD83D\\uDE00");
+        assert_eq!(pf(&l('😀', SurrogatePair), Js, "u"), "\\uD83D\\uDE00");
+        assert_eq!(pf(&l('😀', Unicode8), Python, ""), "\\U0001F600");
+        assert_eq!(pf(&l('😀', HexBrace), Go, ""), "\\x{1F600}");
+        assert_eq!(pf(&l('A', OctalBrace), Pcre, ""), "\\o{101}");
+        assert_eq!(pf(&l('A', Named), Pcre, "u"), "\\N{U+41}");
+        assert_eq!(pf(&l('\u{1b}', Special), Js, ""), "\\x1B");
+        assert_eq!(pf(&l('\u{b}', Special), Java, ""), "\\x0B");
+    }
+
+    #[test]
+    fn octal_before_a_digit() {
+        let a = cat(vec![l('\0', LiteralKind::Octal), v('1')]);
+        assert_eq!(pf(&a, Js, ""), "\\0001");
+        assert_eq!(pf(&a, Python, ""), "\\0001");
+        assert_eq!(pf(&a, Java, ""), "\\00001");
+        // u mode has only `\0` not followed by a digit.
+        assert_eq!(pf(&a, Js, "u"), "\\x001");
+        let b = cat(vec![l('\0', LiteralKind::Octal), v('a')]);
+        assert_eq!(pf(&b, Js, "u"), "\\0a");
+        assert_eq!(pf(&b, Java, ""), "\\00a");
+    }
+
+    #[test]
+    fn backreference_before_a_digit() {
+        let g = group(
+            GroupKind::Capture {
+                index: 1,
+                name: None,
+            },
+            v('a'),
+        );
+        let r = ast(AstKind::Backref(Backref {
+            target: BackrefTarget::Number(1),
+            spelling: BackrefSpelling::Digits,
+        }));
+        let a = cat(vec![g, r, v('0')]);
+        assert_eq!(pf(&a, Js, ""), "(a)(?:\\1)0");
+        assert_eq!(pf(&a, Pcre, ""), "(a)\\g{1}0");
+        assert_eq!(pf(&a, Dotnet, ""), "(a)\\k<1>0");
+    }
+
+    #[test]
+    fn quoting() {
+        let a = cat(vec![
+            l('a', LiteralKind::Quoted),
+            l('*', LiteralKind::Quoted),
+            l('\\', LiteralKind::Quoted),
+            l('E', LiteralKind::Quoted),
+        ]);
+        assert_eq!(pf(&a, Pcre, ""), "\\Qa*\\\\E\\QE\\E");
+        // No quoting in JS: each character on its own.
+        assert_eq!(pf(&a, Js, ""), "a\\*\\\\E");
+    }
+
+    #[test]
+    fn quantifier_operands_are_grouped_when_needed() {
+        let c = cat(vec![v('a'), v('b')]);
+        assert_eq!(
+            pf(&rep(c, RepetitionOp::Plus, Greed::Greedy), Go, ""),
+            "(?:ab)+"
+        );
+        let caret = ast(AstKind::Assertion {
+            kind: AssertionKind::Caret,
+        });
+        assert_eq!(
+            pf(
+                &rep(caret.clone(), RepetitionOp::Star, Greed::Greedy),
+                Python,
+                ""
+            ),
+            "(?:^)*"
+        );
+        assert_eq!(
+            pf(&rep(caret, RepetitionOp::Star, Greed::Greedy), Java, ""),
+            "^*"
+        );
+        let inner = rep(v('a'), RepetitionOp::Star, Greed::Greedy);
+        let nested = rep(inner, RepetitionOp::Question, Greed::Greedy);
+        assert_eq!(pf(&nested, Pcre, ""), "(?:a*)?");
+        assert_eq!(pf(&nested, Ruby, ""), "(?:a*)?");
+        let inner = rep(v('a'), RepetitionOp::Star, Greed::Greedy);
+        assert_eq!(
+            pf(
+                &rep(inner, RepetitionOp::Exactly { n: 2 }, Greed::Greedy),
+                Java,
+                ""
+            ),
+            "a*{2}"
+        );
+        // Greed and count spellings.
+        let p = rep(
+            v('a'),
+            RepetitionOp::Bounded { min: 1, max: 3 },
+            Greed::Possessive,
+        );
+        assert_eq!(pf(&p, Java, ""), "a{1,3}+");
+        assert_eq!(pf(&p, Ruby, ""), "(?>a{1,3})");
+        assert_eq!(pf(&p, Js, ""), "a{1,3}");
+        let u = rep(v('a'), RepetitionOp::UpTo { max: 3 }, Greed::Lazy);
+        assert_eq!(pf(&u, Python, ""), "a{,3}?");
+        assert_eq!(pf(&u, Go, ""), "a{0,3}?");
+        // A lookahead in JS u mode cannot be quantified directly.
+        let la = group(GroupKind::Lookahead { negated: false }, v('a'));
+        assert_eq!(
+            pf(
+                &rep(la.clone(), RepetitionOp::Question, Greed::Greedy),
+                Js,
+                "u"
+            ),
+            "(?:(?=a))?"
+        );
+        assert_eq!(
+            pf(&rep(la, RepetitionOp::Question, Greed::Greedy), Js, ""),
+            "(?=a)?"
+        );
+    }
+
+    #[test]
+    fn alternation_inside_sequence_is_grouped() {
+        let alt = ast(AstKind::Alternation(vec![v('a'), v('b')]));
+        assert_eq!(pf(&cat(vec![v('x'), alt]), Go, ""), "x(?:a|b)");
+    }
+
+    #[test]
+    fn group_and_backref_spellings() {
+        let name = |spelling| GroupKind::Capture {
+            index: 1,
+            name: Some(GroupName {
+                name: "n".into(),
+                spelling,
+            }),
+        };
+        let g = group(name(NameSpelling::Quote), v('a'));
+        assert_eq!(pf(&g, Pcre, ""), "(?'n'a)");
+        assert_eq!(pf(&g, Python, ""), "(?P<n>a)");
+        assert_eq!(pf(&g, Js, ""), "(?<n>a)");
+        let r = |spelling| {
+            ast(AstKind::Backref(Backref {
+                target: BackrefTarget::Name("n".into()),
+                spelling,
+            }))
+        };
+        let a = cat(vec![
+            group(name(NameSpelling::PAngle), v('a')),
+            r(BackrefSpelling::PEquals),
+        ]);
+        assert_eq!(pf(&a, Python, ""), "(?P<n>a)(?P=n)");
+        assert_eq!(pf(&a, Java, ""), "(?<n>a)\\k<n>");
+        let a = cat(vec![
+            group(name(NameSpelling::Angle), v('a')),
+            r(BackrefSpelling::KBrace),
+        ]);
+        assert_eq!(pf(&a, Pcre, ""), "(?<n>a)\\k{n}");
+        assert_eq!(pf(&a, Ruby, ""), "(?<n>a)\\k<n>");
+        let rel = ast(AstKind::Backref(Backref {
+            target: BackrefTarget::Relative(-1),
+            spelling: BackrefSpelling::GBrace,
+        }));
+        let a = cat(vec![
+            group(
+                GroupKind::Capture {
+                    index: 1,
+                    name: None,
+                },
+                v('a'),
+            ),
+            rel,
+        ]);
+        assert_eq!(pf(&a, Pcre, ""), "(a)\\g{-1}");
+        // Without relative references: the absolute number.
+        assert_eq!(pf(&a, Java, ""), "(a)\\1");
+    }
+
+    #[test]
+    fn properties() {
+        let p = |negated, spelling| {
+            ast(AstKind::Property(Property {
+                negated,
+                name: "L".into(),
+                value: None,
+                spelling,
+            }))
+        };
+        assert_eq!(pf(&p(false, PropertySpelling::Single), Pcre, ""), "\\pL");
+        assert_eq!(pf(&p(true, PropertySpelling::Single), Js, "u"), "\\P{L}");
+        assert_eq!(
+            pf(&p(true, PropertySpelling::BracedCaret), Pcre, ""),
+            "\\p{^L}"
+        );
+        assert_eq!(
+            pf(&p(false, PropertySpelling::BracedCaret), Pcre, ""),
+            "\\P{^L}"
+        );
+        assert_eq!(
+            pf(&p(true, PropertySpelling::BracedCaret), Java, ""),
+            "\\P{L}"
+        );
+    }
+
+    #[test]
+    fn extended_mode_escapes_whitespace_and_hash() {
+        let a = cat(vec![v('a'), v(' '), v('#'), l(' ', LiteralKind::Escaped)]);
+        assert_eq!(pf(&a, Pcre, ""), "a #\\ ");
+        assert_eq!(pf(&a, Pcre, "x"), "a\\ \\#\\ ");
+        // Turned on inline, for the rest of the group only.
+        let on = ast(AstKind::SetFlags(FlagChange {
+            on: "x".into(),
+            off: String::new(),
+            caret: false,
+        }));
+        let g = group(GroupKind::NonCapture, cat(vec![on, v(' ')]));
+        assert_eq!(pf(&cat(vec![g, v(' ')]), Pcre, ""), "(?:(?x)\\ ) ");
+        // In classes: Java and Rust skip whitespace there too.
+        let c = cls(false, vec![cl(' '), cl('#')]);
+        assert_eq!(pf(&c, Java, "x"), "[\\ \\#]");
+        assert_eq!(pf(&c, Python, "x"), "[ #]");
+    }
+
+    #[test]
+    fn empty_classes_outside_js() {
+        assert_eq!(pf(&cls(false, vec![]), Js, ""), "[]");
+        assert_eq!(pf(&cls(true, vec![]), Js, ""), "[^]");
+        assert_eq!(pf(&cls(false, vec![]), Python, ""), "[^\\s\\S]");
+        assert_eq!(pf(&cls(true, vec![]), Go, ""), "[\\s\\S]");
+    }
+
+    #[test]
+    fn set_operations() {
+        let u = |c| ClassSet::Union {
+            items: vec![item(cl(c))],
+        };
+        let op = |op, a, b| ClassSet::Op {
+            op,
+            lhs: Box::new(a),
+            rhs: Box::new(b),
+        };
+        let c = |set| {
+            ast(AstKind::Class(Box::new(Class {
+                span: Span::default(),
+                negated: false,
+                set,
+            })))
+        };
+        let and = c(op(
+            ClassOp::Intersection,
+            op(ClassOp::Intersection, u('a'), u('b')),
+            u('c'),
+        ));
+        assert_eq!(pf(&and, Js, "v"), "[a&&b&&c]");
+        assert_eq!(pf(&and, Java, ""), "[a&&b&&c]");
+        assert_eq!(pf(&and, Rust, ""), "[a&&b&&c]");
+        // Mixed operators need brackets in v mode.
+        let mixed = c(op(
+            ClassOp::Subtraction,
+            op(ClassOp::Intersection, u('a'), u('b')),
+            u('c'),
+        ));
+        assert_eq!(pf(&mixed, Js, "v"), "[[a&&b]--c]");
+        assert_eq!(pf(&mixed, Rust, ""), "[a&&b--c]");
+        let nested = ClassSet::Union {
+            items: vec![item(ClassItemKind::Nested(Box::new(Class {
+                span: Span::default(),
+                negated: false,
+                set: u('b'),
+            })))],
+        };
+        let sub = c(op(ClassOp::Subtraction, u('a'), nested));
+        assert_eq!(pf(&sub, Dotnet, ""), "[a-[b]]");
+        assert_eq!(pf(&sub, Js, "v"), "[a--[b]]");
+    }
+
+    #[test]
+    fn strip_spans_clears_every_span() {
+        let parsed = crate::parse(r"(a[b-c])+\1|[[x]&&y]", Flavor::Java, "").unwrap();
+        let stripped = strip_spans(&parsed.ast);
+        let json = format!("{stripped:?}");
+        assert!(!json.contains("start: 1"), "{json}");
+        assert!(eq_ignore_spans(&parsed.ast, &stripped));
+        let other = crate::parse(r"(a[b-c])+\1|[[x]&&z]", Flavor::Java, "").unwrap();
+        assert!(!eq_ignore_spans(&parsed.ast, &other.ast));
+    }
+
+    #[test]
+    fn deep_nesting_within_the_nest_limit() {
+        // Print and strip at the parser's nest limit on a 2 MiB stack (the
+        // default of spawned threads). The trees are built by the parser on a
+        // bigger stack.
+        let depth = crate::DEFAULT_NEST_LIMIT as usize;
+        let cases = [
+            (
+                format!("{}a{}", "(?:".repeat(depth), ")".repeat(depth)),
+                Flavor::Pcre,
+            ),
+            (
+                format!("{}a{}", "(".repeat(depth), ")*".repeat(depth)),
+                Flavor::Ruby,
+            ),
+            (
+                format!("{}a{}", "[".repeat(depth), "]".repeat(depth)),
+                Flavor::Java,
+            ),
+            (
+                format!("{}a{}", "[".repeat(depth), "]".repeat(depth)),
+                Flavor::Js,
+            ),
+        ];
+        for (pattern, flavor) in cases {
+            let flags = if flavor == Js { "v" } else { "" };
+            eprintln!("deep: {flavor}");
+            let pat = pattern.clone();
+            let p = std::thread::Builder::new()
+                .stack_size(256 << 20)
+                .spawn(move || crate::parse(&pat, flavor, flags).unwrap())
+                .unwrap()
+                .join()
+                .unwrap();
+            let printed = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || {
+                    let s = print_pattern(&p);
+                    eprintln!("printed");
+                    assert!(eq_ignore_spans(&strip_spans(&p.ast), &p.ast));
+                    // Dropping the tree recurses too: leak it on the big stack's behalf.
+                    std::mem::forget(p);
+                    s
+                })
+                .unwrap()
+                .join()
+                .unwrap();
+            assert_eq!(printed, pattern, "{flavor}");
+        }
+    }
+}

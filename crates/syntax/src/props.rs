@@ -93,14 +93,31 @@ const JAVA_GC: &[&str] = &[
 /// Binary properties Java 17 accepts after `Is` (case-insensitive; the
 /// spellings without underscores are accepted too).
 const JAVA_BINARY: &[&str] = &[
-    "alphabetic", "assigned", "control", "digit", "hex_digit", "hexdigit", "ideographic",
-    "join_control", "joincontrol", "letter", "lowercase", "noncharacter_code_point",
-    "noncharactercodepoint", "punctuation", "titlecase", "uppercase", "white_space", "whitespace",
+    "alphabetic",
+    "assigned",
+    "control",
+    "digit",
+    "hex_digit",
+    "hexdigit",
+    "ideographic",
+    "join_control",
+    "joincontrol",
+    "letter",
+    "lowercase",
+    "noncharacter_code_point",
+    "noncharactercodepoint",
+    "punctuation",
+    "titlecase",
+    "uppercase",
+    "white_space",
+    "whitespace",
 ];
 
 fn java_script_ok(v: &str) -> bool {
     let l = v.to_ascii_lowercase();
-    crate::props_java::SCRIPTS.binary_search(&l.as_str()).is_ok()
+    crate::props_java::SCRIPTS
+        .binary_search(&l.as_str())
+        .is_ok()
         || (v.len() == 4 && v.is_ascii() && resolve("Script", Some(v)).is_some())
 }
 
@@ -108,9 +125,9 @@ fn java_property_ok(name: &str, value: Option<&str>) -> bool {
     if let Some(v) = value {
         return match name.to_ascii_lowercase().as_str() {
             "script" | "sc" => java_script_ok(v),
-            "block" | "blk" => {
-                crate::props_java::BLOCKS.binary_search(&v.to_ascii_lowercase().as_str()).is_ok()
-            }
+            "block" | "blk" => crate::props_java::BLOCKS
+                .binary_search(&v.to_ascii_lowercase().as_str())
+                .is_ok(),
             "general_category" | "gc" => JAVA_GC.contains(&v),
             _ => false,
         };
@@ -119,7 +136,9 @@ fn java_property_ok(name: &str, value: Option<&str>) -> bool {
         return true;
     }
     if let Some(b) = name.strip_prefix("In") {
-        return crate::props_java::BLOCKS.binary_search(&b.to_ascii_lowercase().as_str()).is_ok();
+        return crate::props_java::BLOCKS
+            .binary_search(&b.to_ascii_lowercase().as_str())
+            .is_ok();
     }
     if let Some(rest) = name.strip_prefix("Is") {
         let l = rest.to_ascii_lowercase();
@@ -131,7 +150,9 @@ fn java_property_ok(name: &str, value: Option<&str>) -> bool {
     false
 }
 
-const PCRE_SPECIAL: &[&str] = &["Any", "L&", "Lc", "Xan", "Xps", "Xsp", "Xuc", "Xwd"];
+const PCRE_SPECIAL: &[&str] = &[
+    "Any", "ASCII", "L&", "Lc", "Xan", "Xps", "Xsp", "Xuc", "Xwd",
+];
 
 /// Checks a property against what the flavor's engine accepts. The error is
 /// the engine's message.
@@ -172,7 +193,15 @@ pub(crate) fn validate(flavor: Flavor, v_mode: bool, p: &Property) -> Result<(),
                         || name.eq_ignore_ascii_case("bidi_class")
                         || name.eq_ignore_ascii_case("bc")
                 }
-                None => PCRE_SPECIAL.contains(&name) || resolve(name, None).is_some(),
+                None => {
+                    // General categories only by their short names; no `Is` prefix.
+                    let gc = resolve("gc", Some(name)).is_some();
+                    PCRE_SPECIAL.contains(&name)
+                        || (gc && name.len() <= 2)
+                        || (!gc
+                            && !name.to_ascii_lowercase().starts_with("is")
+                            && resolve(name, None).is_some())
+                }
             };
             if ok {
                 Ok(())

@@ -7,7 +7,11 @@ use crate::span::Span;
 fn fix(s: &mut Span, f: &dyn Fn(usize) -> usize) {
     let start = f(s.start);
     // An end offset maps to just after the last byte it covers.
-    let end = if s.end > s.start { f(s.end - 1) + 1 } else { start };
+    let end = if s.end > s.start {
+        f(s.end - 1) + 1
+    } else {
+        start
+    };
     *s = Span::new(start, end.max(start));
 }
 
