@@ -669,49 +669,4 @@ pub(crate) mod sets {
             _ => return None,
         })
     }
-
-    /// Some well-known Unicode blocks, by loose name (lower case, no spaces,
-    /// hyphens or underscores). regex-syntax has no block data.
-    pub(crate) fn block(name: &str) -> Option<(u32, u32)> {
-        Some(match name {
-            "basiclatin" => (0x0000, 0x007F),
-            "latin1supplement" | "latin1" => (0x0080, 0x00FF),
-            "latinextendeda" => (0x0100, 0x017F),
-            "latinextendedb" => (0x0180, 0x024F),
-            "ipaextensions" => (0x0250, 0x02AF),
-            "spacingmodifierletters" => (0x02B0, 0x02FF),
-            "combiningdiacriticalmarks" => (0x0300, 0x036F),
-            "greek" | "greekandcoptic" => (0x0370, 0x03FF),
-            "cyrillic" => (0x0400, 0x04FF),
-            "armenian" => (0x0530, 0x058F),
-            "hebrew" => (0x0590, 0x05FF),
-            "arabic" => (0x0600, 0x06FF),
-            "devanagari" => (0x0900, 0x097F),
-            "thai" => (0x0E00, 0x0E7F),
-            "hanguljamo" => (0x1100, 0x11FF),
-            "latinextendedadditional" => (0x1E00, 0x1EFF),
-            "greekextended" => (0x1F00, 0x1FFF),
-            "generalpunctuation" => (0x2000, 0x206F),
-            "currencysymbols" => (0x20A0, 0x20CF),
-            "letterlikesymbols" => (0x2100, 0x214F),
-            "numberforms" => (0x2150, 0x218F),
-            "arrows" => (0x2190, 0x21FF),
-            "mathematicaloperators" => (0x2200, 0x22FF),
-            "boxdrawing" => (0x2500, 0x257F),
-            "blockelements" => (0x2580, 0x259F),
-            "geometricshapes" => (0x25A0, 0x25FF),
-            "miscellaneoussymbols" => (0x2600, 0x26FF),
-            "dingbats" => (0x2700, 0x27BF),
-            "cjksymbolsandpunctuation" => (0x3000, 0x303F),
-            "hiragana" => (0x3040, 0x309F),
-            "katakana" => (0x30A0, 0x30FF),
-            "cjkunifiedideographs" => (0x4E00, 0x9FFF),
-            "hangulsyllables" => (0xAC00, 0xD7AF),
-            "privateusearea" | "privateuse" => (0xE000, 0xF8FF),
-            "alphabeticpresentationforms" => (0xFB00, 0xFB4F),
-            "halfwidthandfullwidthforms" => (0xFF00, 0xFFEF),
-            "specials" => (0xFFF0, 0xFFFF),
-            _ => return None,
-        })
-    }
 }

@@ -786,7 +786,7 @@ impl<'p> Lowerer<'p> {
     }
 
     fn block(&mut self, name: &str) -> PropOut {
-        if let Some((a, b)) = sets::block(&loose(name)) {
+        if let Some((a, b)) = super::blocks::find(&loose(name)) {
             return PropOut::Set(class_of(&[(a, b)]), None);
         }
         if let Some(c) = self.rs_property("sc", Some(name)) {

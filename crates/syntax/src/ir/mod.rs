@@ -16,6 +16,7 @@
 //! dropping are iterative. The derived `Clone`, `PartialEq`, `Debug` and
 //! `Serialize` recurse, which is fine within that limit.
 
+mod blocks;
 mod class;
 mod look;
 mod lower;

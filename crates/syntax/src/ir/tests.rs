@@ -543,10 +543,11 @@ fn blocks() {
     assert!(l.notes.is_empty());
     let l = low(Flavor::Dotnet, "", "\\p{IsBasicLatin}");
     assert_eq!(set(&l.ir), &CharSet::range('\0', '\x7F'));
-    // A block not in the table: the script of the same name, with a note.
     let l = low(Flavor::Java, "", "\\p{InRunic}");
-    assert!(set(&l.ir).contains('\u{16A0}'));
-    assert_eq!(l.notes.len(), 1);
+    assert_eq!(set(&l.ir), &CharSet::range('\u{16A0}', '\u{16FF}'));
+    let l = low(Flavor::Dotnet, "", "\\p{IsLatin-1Supplement}");
+    assert_eq!(set(&l.ir), &CharSet::range('\u{80}', '\u{FF}'));
+    assert!(l.notes.is_empty());
     // Unknown: any character.
     let mut p = parse("\\p{InGreek}", Flavor::Java, "").unwrap();
     let AstKind::Property(prop) = &mut p.ast.kind else {
