@@ -31,17 +31,28 @@ fn load() -> Vec<Case> {
     let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
     entries.sort_by_key(|e| e.path());
     for e in entries {
-        let Ok(text) = std::fs::read_to_string(e.path().join("data.jsonl")) else { continue };
+        let Ok(text) = std::fs::read_to_string(e.path().join("data.jsonl")) else {
+            continue;
+        };
         for line in text.lines() {
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
             let pattern = v["pattern"].as_str().unwrap_or_default().to_string();
-            let flavor = v["flavor"].as_str().and_then(|f| f.parse().ok()).unwrap_or(Flavor::Js);
+            let flavor = v["flavor"]
+                .as_str()
+                .and_then(|f| f.parse().ok())
+                .unwrap_or(Flavor::Js);
             let mut flags = v["flags"].as_str().unwrap_or_default().to_string();
             if flavor == Flavor::Pcre {
                 flags.retain(|c| "imsx".contains(c));
             }
             if seen.insert((flavor, flags.clone(), pattern.clone())) {
-                out.push(Case { pattern, flavor, flags });
+                out.push(Case {
+                    pattern,
+                    flavor,
+                    flags,
+                });
             }
         }
     }

@@ -97,7 +97,8 @@ fn main() -> ExitCode {
         Err(err) => {
             // A closed pipe (`redoscope … | head`) is not an error.
             let broken_pipe = err.chain().any(|e| {
-                e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+                e.downcast_ref::<io::Error>()
+                    .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
                     || e.downcast_ref::<serde_json::Error>()
                         .is_some_and(|e| e.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
             });

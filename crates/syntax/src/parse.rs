@@ -2235,8 +2235,10 @@ impl<'a> Parser<'a> {
                 }
             }
             Flavor::Java => {
-                // Java 9+ accepts unbounded lookbehind, but not backreferences.
-                if contains_backref(ast) {
+                // Java needs an "obvious maximum length": bounded, except that
+                // a greedy or possessive repetition of one character may be
+                // unbounded; no backreferences.
+                if contains_backref(ast) || !java_lookbehind_bounded(ast) {
                     return self.err(
                         K::LookbehindNotFixed,
                         span,
@@ -3740,6 +3742,56 @@ fn unicode_mark_or_connector(c: char) -> bool {
     // Approximation of ID_Continue beyond alphanumerics: combining marks
     // and connector punctuation.
     matches!(c as u32, 0x0300..=0x036F | 0x203F | 0x2040 | 0x2054 | 0xFE33 | 0xFE34 | 0xFE4D..=0xFE4F | 0xFF3F)
+}
+
+/// Java's "obvious maximum length" for lookbehind bodies, as observed on
+/// Java 17: bounded, except an unbounded greedy or possessive repetition of
+/// one character (or of a group holding one), and a lazy one only where
+/// nothing repeated or consuming comes before it in the top-level sequence.
+fn java_lookbehind_bounded(ast: &Ast) -> bool {
+    fn single(a: &Ast) -> bool {
+        match &a.kind {
+            AstKind::Literal(_) | AstKind::Dot | AstKind::Perl(_) | AstKind::Property(_) | AstKind::Class(_) => true,
+            AstKind::Group(g) => matches!(g.kind, GroupKind::Capture { .. } | GroupKind::NonCapture) && single(&g.ast),
+            _ => false,
+        }
+    }
+    fn ok(a: &Ast, lazy_ok: bool) -> bool {
+        match &a.kind {
+            AstKind::Repetition(r) => {
+                if r.max().is_none() {
+                    single(&r.ast) && (r.greed != Greed::Lazy || lazy_ok)
+                } else {
+                    ok(&r.ast, false)
+                }
+            }
+            AstKind::Group(g) => match g.kind {
+                GroupKind::Lookahead { .. } | GroupKind::Lookbehind { .. } => true,
+                _ => ok(&g.ast, lazy_ok),
+            },
+            AstKind::Alternation(v) => v.iter().all(|a| ok(a, lazy_ok)),
+            AstKind::Concat(v) => {
+                let mut lazy_ok = lazy_ok;
+                let mut repeated_before = false;
+                for (i, a) in v.iter().enumerate() {
+                    // A trailing lazy `X*?` may match nothing: Java accepts it.
+                    let trailing_lazy_star = i + 1 == v.len()
+                        && !repeated_before
+                        && matches!(&a.kind, AstKind::Repetition(r) if r.min() == 0);
+                    if !ok(a, lazy_ok || trailing_lazy_star) {
+                        return false;
+                    }
+                    repeated_before |= matches!(a.kind, AstKind::Repetition(_));
+                    let nothing_consumed = !matches!(a.kind, AstKind::Repetition(_))
+                        && width(a, &|_| (0, None)).0 == 0;
+                    lazy_ok = lazy_ok && nothing_consumed;
+                }
+                true
+            }
+            _ => true,
+        }
+    }
+    ok(ast, true)
 }
 
 fn contains_special(ast: &Ast, f: &dyn Fn(&Special) -> bool) -> bool {
