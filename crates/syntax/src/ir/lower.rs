@@ -167,6 +167,14 @@ enum PropOut {
 
 enum Work<'a> {
     Visit(&'a Ast),
+    /// Items in sequence (part of a concatenation).
+    Seq(&'a [Ast], Span),
+    /// Ruby alternatives: an optional leading sequence, then nodes.
+    RubyAlts {
+        head: Option<(&'a [Ast], Span)>,
+        rest: &'a [Ast],
+        span: Span,
+    },
     Concat {
         span: Span,
         n: usize,
@@ -243,6 +251,71 @@ fn loose(s: &str) -> String {
         .collect()
 }
 
+/// The position of a top-level `(?flags)` in an alternative.
+fn set_flags_in(items: &[Ast]) -> Option<usize> {
+    items
+        .iter()
+        .position(|a| matches!(a.kind, AstKind::SetFlags(_)))
+}
+
+/// Ruby (Onigmo): `(?flags)` takes the rest of its alternative *and all
+/// later alternatives* as its body, so `a(?i)b|c` is `a(?i:b|c)`: it
+/// matches `ac` and `aC`, not `c`. Schedules the alternatives with that
+/// structure.
+fn ruby_alts<'a>(
+    head: Option<(&'a [Ast], Span)>,
+    rest: &'a [Ast],
+    span: Span,
+    work: &mut Vec<Work<'a>>,
+) {
+    // The alternatives as sequences of items.
+    let alts: Vec<(&'a [Ast], Span)> = head
+        .into_iter()
+        .chain(rest.iter().map(|a| match &a.kind {
+            AstKind::Concat(items) => (&items[..], a.span),
+            _ => (std::slice::from_ref(a), a.span),
+        }))
+        .collect();
+    let head_n = usize::from(head.is_some());
+    let split = alts[..alts.len().saturating_sub(1)]
+        .iter()
+        .enumerate()
+        .find_map(|(i, (items, _))| Some((i, set_flags_in(items)?)));
+    let Some((i, k)) = split else {
+        work.push(Work::Alt {
+            span,
+            n: alts.len(),
+        });
+        work.extend(alts.iter().rev().map(|&(items, s)| Work::Seq(items, s)));
+        return;
+    };
+    let (items, alt_span) = alts[i];
+    let flag_end = items[k].span.end;
+    let suffix_span = Span::new(flag_end, items.last().map_or(flag_end, |a| a.span.end));
+    let inner_span = Span::new(flag_end, span.end);
+    work.push(Work::Alt { span, n: i + 1 });
+    work.push(Work::Concat {
+        span: Span::new(alt_span.start, span.end),
+        n: 3,
+    });
+    work.push(Work::RubyAlts {
+        head: Some((&items[k + 1..], suffix_span)),
+        rest: &rest[i + 1 - head_n..],
+        span: inner_span,
+    });
+    work.push(Work::Visit(&items[k]));
+    work.push(Work::Seq(
+        &items[..k],
+        Span::new(alt_span.start, items[k].span.start),
+    ));
+    work.extend(
+        alts[..i]
+            .iter()
+            .rev()
+            .map(|&(items, s)| Work::Seq(items, s)),
+    );
+}
+
 const JS_STRING_PROPERTIES: &[&str] = &[
     "Basic_Emoji",
     "Emoji_Keycap_Sequence",
@@ -299,6 +372,14 @@ impl<'p> Lowerer<'p> {
         while let Some(w) = work.pop() {
             match w {
                 Work::Visit(ast) => self.visit(ast, &mut work, &mut out)?,
+                Work::Seq(items, span) => {
+                    work.push(Work::Concat {
+                        span,
+                        n: items.len(),
+                    });
+                    work.extend(items.iter().rev().map(Work::Visit));
+                }
+                Work::RubyAlts { head, rest, span } => ruby_alts(head, rest, span, &mut work),
                 Work::Concat { span, n } => {
                     let items = out.split_off(out.len() - n);
                     out.push(Ir::concat(items, span));
@@ -455,6 +536,10 @@ impl<'p> Lowerer<'p> {
                     span,
                 });
                 work.push(Work::Visit(&r.ast));
+                return Ok(());
+            }
+            AstKind::Alternation(v) if self.flavor == Flavor::Ruby => {
+                ruby_alts(None, v, span, work);
                 return Ok(());
             }
             AstKind::Alternation(v) => {

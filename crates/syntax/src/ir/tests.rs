@@ -642,6 +642,19 @@ fn inline_flag_scopes() {
     // Python: global flags apply to the whole pattern.
     assert_eq!(text(Flavor::Python, "", "(?i)a|b"), "[Aa]|[Bb]");
     assert_eq!(text(Flavor::Python, "", "a(?i:b)c"), "a[Bb]c");
+    // Ruby: (?i) takes the later alternatives into its scope.
+    assert_eq!(text(Flavor::Ruby, "", "a(?i)b|c"), "a(?:[Bb]|[Cc])");
+    assert_eq!(
+        text(Flavor::Ruby, "", "x|a(?i)b|c|d"),
+        "x|a(?:[Bb]|[Cc]|[Dd])"
+    );
+    assert_eq!(text(Flavor::Ruby, "", "(a(?i)b|c)d"), "(a(?:[Bb]|[Cc]))d");
+    assert_eq!(
+        text(Flavor::Ruby, "", "a(?i)b(?m)c|d.|e"),
+        "a[Bb](?:[Cc]|[Dd](?s:.)|[Ee])"
+    );
+    assert_eq!(text(Flavor::Ruby, "", "a|(?i)b"), "a|[Bb]");
+    assert_eq!(text(Flavor::Ruby, "", "(?i)a|b"), "[Aa]|[Bb]");
     // Ruby m is dot-all.
     assert!(class(Flavor::Ruby, "", "(?m:.)").is_any());
     // Multi-line inline.
