@@ -343,6 +343,10 @@ pub enum Folding {
     /// Go, Rust, JS `u`/`v`, Java `UNICODE_CASE`, PCRE UTF, Python, .NET,
     /// Ruby (whose multi-character folds such as `ß`/`ss` are not modelled).
     Simple,
+    /// Simple case folding, and also `İ` (U+0130) and `ı` (U+0131) equal
+    /// to `i` and `I`: Python `re` (`lower()` with its extra cases) and
+    /// Java `UNICODE_CASE` (`toLowerCase(toUpperCase(c))`).
+    SimpleDottedI,
     /// Only ASCII letters are folded (Java without `UNICODE_CASE`, PCRE
     /// without UTF, Python `re.ASCII`, Rust `(?-u)`).
     Ascii,
@@ -414,6 +418,16 @@ impl Folder {
     pub(crate) fn fold(&mut self, set: &ClassUnicode, folding: Folding) -> ClassUnicode {
         match folding {
             Folding::Simple => self.simple(set),
+            Folding::SimpleDottedI => {
+                let mut out = self.simple(set);
+                let i4 = class_of(&[(0x49, 0x49), (0x69, 0x69), (0x130, 0x131)]);
+                let mut hit = out.clone();
+                hit.intersect(&i4);
+                if !hit.ranges().is_empty() {
+                    out.union(&i4);
+                }
+                out
+            }
             Folding::Ascii => Folder::ascii(set),
             Folding::JsLegacy => self.js_legacy(set),
         }

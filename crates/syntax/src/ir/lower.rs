@@ -110,6 +110,7 @@ impl Mode {
             Flavor::Python | Flavor::Java | Flavor::Pcre | Flavor::Rust if !self.unicode_case => {
                 Folding::Ascii
             }
+            Flavor::Python | Flavor::Java => Folding::SimpleDottedI,
             _ => Folding::Simple,
         }
     }

@@ -147,6 +147,13 @@ fn ignore_case_kelvin() {
     assert_eq!(class(Flavor::Java, "", "(?iu)é").len(), 2);
     // Python folds Unicode unless re.ASCII.
     assert_eq!(class(Flavor::Python, "i", "é").len(), 2);
+    // Python and Java (UNICODE_CASE) also put İ and ı with i and I.
+    let i4 = CharSet::from_ranges([('I', 'I'), ('i', 'i'), ('\u{130}', '\u{131}')]);
+    assert_eq!(class(Flavor::Python, "i", "ı"), i4);
+    assert_eq!(class(Flavor::Java, "iu", "i"), i4);
+    assert_eq!(class(Flavor::Java, "i", "i").len(), 2);
+    assert_eq!(class(Flavor::Rust, "i", "i").len(), 2);
+    assert_eq!(class(Flavor::Js, "iu", "\\u0130").len(), 1);
     assert_eq!(class(Flavor::Python, "ia", "é").len(), 1);
     // PCRE folds Unicode only in UTF mode.
     assert_eq!(class(Flavor::Pcre, "i", "é").len(), 1);
@@ -802,7 +809,10 @@ fn deep_nesting() {
         format!("{}a{}", "(?:".repeat(n), ")*".repeat(n)),
         format!("{}a{}", "[".repeat(n), "]".repeat(n)),
     ] {
-        let p = big_stack(move || parse(&pat, Flavor::Java, "").unwrap());
+        let p = big_stack(move || {
+            let config = crate::Config::new().nest_limit(2 * n as u32);
+            crate::parse_with(&pat, Flavor::Java, "", &config).unwrap()
+        });
         let l = lower(&p).unwrap();
         assert!(!l.ir.to_string().is_empty());
         big_stack(move || drop(p));
