@@ -145,7 +145,12 @@ def engine_of(flavor):
 def bundled_pcre2_version():
     """PACKAGE_VERSION of the PCRE2 sources that pcre2-sys builds (its Rust
     bindings, and so pcre2::version(), may name an older release)."""
-    out = run(["cargo", "metadata", "--format-version", "1", "--offline"])
+    # Only the host's dependencies: with --offline, resolving every target's
+    # would need crates (wasi, ...) that were never downloaded.
+    host = run(["rustc", "-vV"]).stdout.decode()
+    m = re.search(r"^host: (\S+)", host, re.M)
+    platform = ["--filter-platform", m.group(1)] if m else []
+    out = run(["cargo", "metadata", "--format-version", "1", "--offline", *platform])
     try:
         meta = json.loads(out.stdout)
         manifest = next(
