@@ -96,7 +96,11 @@ fn verbatim_pool_top(cfg: Cfg) -> &'static str {
 /// Characters the flavor reads as themselves inside classes (positional
 /// cases such as `-`, `^` and doubled punctuators are fixed up later).
 fn verbatim_pool_class(cfg: Cfg) -> &'static str {
-    if cfg.v() {
+    if cfg.is(Js) && !cfg.js_u() {
+        // Without `u`, a class holds UTF-16 units: an astral character
+        // written as itself is two (surrogate) members.
+        "abcxyzABC0123456789,:;=!<>@%&~'\"_-$.*+?(){}|/^é中"
+    } else if cfg.v() {
         "abcxyzABC0123456789,:;=!<>@%&~'\"_-$.*+?^é中😀"
     } else {
         "abcxyzABC0123456789,:;=!<>@%&~'\"_-$.*+?(){}|/^é中😀"
@@ -163,12 +167,18 @@ fn literal_strategy(cfg: Cfg, in_class: bool) -> S<Literal> {
             .prop_map(|c| lit(c, LiteralKind::Hex2))
             .boxed(),
     ));
+    let narrow = cfg.is(Pcre) && !cfg.flags.contains('u');
+    let wide = move || {
+        if narrow {
+            (0u32..0x100).boxed()
+        } else {
+            any_char()
+        }
+    };
     if cfg.any(&[Pcre, Java, Ruby, Rust, Go]) {
         s.push((
             1,
-            any_char()
-                .prop_map(|c| lit(c, LiteralKind::HexBrace))
-                .boxed(),
+            wide().prop_map(|c| lit(c, LiteralKind::HexBrace)).boxed(),
         ));
     }
     if cfg.any(&[Js, Python, Java, Ruby, Dotnet, Rust]) {
@@ -216,9 +226,7 @@ fn literal_strategy(cfg: Cfg, in_class: bool) -> S<Literal> {
     if f == Pcre {
         s.push((
             1,
-            any_char()
-                .prop_map(|c| lit(c, LiteralKind::OctalBrace))
-                .boxed(),
+            wide().prop_map(|c| lit(c, LiteralKind::OctalBrace)).boxed(),
         ));
         if cfg.flags.contains('u') {
             s.push((
@@ -602,12 +610,12 @@ fn group_kind_strategy(cfg: Cfg) -> S<GroupKind> {
     let letters: &'static str = match cfg.flavor {
         // ES2024 has no modifier groups.
         Js => "",
-        Python => "ims",
-        Java => "imsud",
-        Pcre => "imsn",
-        Ruby => "im",
-        Dotnet => "imns",
-        Rust => "imsUR",
+        Python => "imsx",
+        Java => "imsudx",
+        Pcre => "imsnx",
+        Ruby => "imx",
+        Dotnet => "imnsx",
+        Rust => "imsURx",
         Go => "imsU",
     };
     let pool: Vec<char> = if letters.is_empty() {
@@ -626,6 +634,8 @@ fn group_kind_strategy(cfg: Cfg) -> S<GroupKind> {
                     let on: String = on.into_iter().filter(|c| *c != 'n').collect();
                     let off: String = off.into_iter().filter(|c| !on.contains(*c)).collect();
                     let caret = caret && caret_ok;
+                    // `(?^…)` takes no `-`.
+                    let off = if caret { String::new() } else { off };
                     if on.is_empty() && off.is_empty() && !caret {
                         return None;
                     }
@@ -801,10 +811,7 @@ fn repeatable(cfg: Cfg, a: &Ast, op: RepetitionOp) -> bool {
             _ => true,
         },
         AstKind::Special(Special::KeepOut | Special::Verb(_) | Special::Callout(_)) => false,
-        AstKind::Literal(l) => {
-            l.kind != LiteralKind::Quoted
-                && !(l.c > 0xFFFF && (cfg.is(Dotnet) || (cfg.is(Js) && !cfg.js_u())))
-        }
+        AstKind::Literal(l) => !(l.c > 0xFFFF && (cfg.is(Dotnet) || (cfg.is(Js) && !cfg.js_u()))),
         AstKind::SetFlags(_) | AstKind::Empty | AstKind::Concat(_) | AstKind::Alternation(_) => {
             false
         }
@@ -900,9 +907,9 @@ fn build(cfg: Cfg, depth: u32) -> Gen {
         .boxed();
     let term: S<Ast> = if cfg.any(&[Java, Pcre, Ruby, Dotnet, Rust, Go]) {
         let letters: &'static str = match cfg.flavor {
-            Ruby => "im",
-            Java => "ims",
-            Pcre | Dotnet | Rust | Go => "ims",
+            Ruby => "imx",
+            Java | Pcre | Dotnet | Rust => "imsx",
+            Go => "ims",
             _ => "",
         };
         let flags = (
@@ -1028,6 +1035,7 @@ impl Fix {
                         let seed = *seed;
                         if self.closed.is_empty() {
                             c.condition = Condition::Recursion("DEFINE".into());
+                            c.no = None;
                             if !self.cfg.is(Pcre) {
                                 // Replace the whole conditional by its yes branch.
                                 let mut yes = std::mem::replace(&mut c.yes, mk(AstKind::Empty));
@@ -1052,6 +1060,15 @@ impl Fix {
                         }
                     }
                     Condition::Assertion(x) => self.node(x),
+                    Condition::Recursion(r) => {
+                        if r == "R1" && self.count == 0 {
+                            *r = "R".into();
+                        }
+                        if r == "DEFINE" {
+                            // One branch only.
+                            c.no = None;
+                        }
+                    }
                     _ => {}
                 }
                 if matches!(c.yes.kind, AstKind::Alternation(_)) {
@@ -1144,12 +1161,13 @@ impl Fix {
             let next_first = v.get(i + 1).and_then(first_verbatim);
             let next_digit = next_first.is_some_and(|c| c.is_ascii_digit());
             match &mut v[i].kind {
-                AstKind::Literal(l) if l.kind == LiteralKind::Verbatim && l.c == '{' as u32 => {
-                    if next_first
-                        .is_some_and(|c| c.is_ascii_digit() || c == ',' || c == '}' || c == ' ')
-                    {
-                        l.kind = LiteralKind::Escaped;
-                    }
+                // A `{` before digits or a comma could read as a quantifier.
+                AstKind::Literal(l)
+                    if l.kind == LiteralKind::Verbatim
+                        && l.c == '{' as u32
+                        && next_first.is_some_and(|c| c.is_ascii_digit() || c == ',') =>
+                {
+                    l.kind = LiteralKind::Escaped;
                 }
                 AstKind::Literal(l)
                     if l.kind == LiteralKind::Octal && next_digit && self.cfg.js_u() =>
@@ -1213,6 +1231,12 @@ impl Fix {
                             {
                                 start.kind = LiteralKind::Escaped;
                             }
+                            if end.kind == LiteralKind::Octal
+                                && cfg.js_u()
+                                && next.is_some_and(|c| c.is_ascii_digit())
+                            {
+                                end.kind = LiteralKind::Hex2;
+                            }
                             if start.kind == LiteralKind::Verbatim
                                 && posix_like(cfg, top, i, char::from_u32(start.c).unwrap())
                             {
@@ -1241,6 +1265,13 @@ impl Fix {
                                         .filter(|l| l.kind == LiteralKind::Verbatim)
                                         .map(|l| l.c);
                                     let l = &mut alt[j];
+                                    if l.kind == LiteralKind::Octal
+                                        && nx.is_some_and(|c| {
+                                            char::from_u32(c).is_some_and(|c| c.is_ascii_digit())
+                                        })
+                                    {
+                                        l.kind = LiteralKind::Hex2;
+                                    }
                                     if l.kind == LiteralKind::Verbatim
                                         && (nx == Some(l.c)
                                             && doubled_is_operator(
@@ -1398,7 +1429,93 @@ fn fixup(cfg: Cfg, mut ast: Ast) -> Ast {
         ruby_named,
     };
     f.node(&mut ast);
+    if f.count == 0 {
+        // `(?1)` needs a group 1 somewhere.
+        no_group_calls(&mut ast);
+    }
+    if cfg.flags.contains('x') || has_x(&ast) {
+        // In extended mode `#` starts a comment: only its escape is a literal.
+        escape_hash(&mut ast);
+    }
     ast
+}
+
+fn no_group_calls(a: &mut Ast) {
+    match &mut a.kind {
+        AstKind::Special(Special::Recursion(r)) if r == "(?1)" => *r = "(?R)".into(),
+        AstKind::Group(g) => no_group_calls(&mut g.ast),
+        AstKind::Repetition(r) => no_group_calls(&mut r.ast),
+        AstKind::Alternation(v) | AstKind::Concat(v) => v.iter_mut().for_each(no_group_calls),
+        AstKind::Conditional(c) => {
+            if let Condition::Assertion(x) = &mut c.condition {
+                no_group_calls(x);
+            }
+            no_group_calls(&mut c.yes);
+            if let Some(n) = &mut c.no {
+                no_group_calls(n);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn has_x(a: &Ast) -> bool {
+    match &a.kind {
+        AstKind::SetFlags(fc) => fc.on.contains('x'),
+        AstKind::Group(g) => {
+            matches!(&g.kind, GroupKind::Flags(fc) if fc.on.contains('x')) || has_x(&g.ast)
+        }
+        AstKind::Repetition(r) => has_x(&r.ast),
+        AstKind::Alternation(v) | AstKind::Concat(v) => v.iter().any(has_x),
+        AstKind::Conditional(c) => has_x(&c.yes) || c.no.as_ref().is_some_and(has_x),
+        _ => false,
+    }
+}
+
+fn escape_hash(a: &mut Ast) {
+    fn lit(l: &mut Literal) {
+        if l.kind == LiteralKind::Verbatim && l.c == '#' as u32 {
+            l.kind = LiteralKind::Escaped;
+        }
+    }
+    fn set(s: &mut ClassSet) {
+        match s {
+            ClassSet::Union { items } => {
+                for it in items {
+                    match &mut it.kind {
+                        ClassItemKind::Literal(l) => lit(l),
+                        ClassItemKind::Range { start, end } => {
+                            lit(start);
+                            lit(end);
+                        }
+                        ClassItemKind::Nested(c) => set(&mut c.set),
+                        _ => {}
+                    }
+                }
+            }
+            ClassSet::Op { lhs, rhs, .. } => {
+                set(lhs);
+                set(rhs);
+            }
+        }
+    }
+    match &mut a.kind {
+        AstKind::Literal(l) => lit(l),
+        AstKind::Class(c) => set(&mut c.set),
+        AstKind::Group(g) => escape_hash(&mut g.ast),
+        AstKind::Repetition(r) => escape_hash(&mut r.ast),
+        AstKind::Alternation(v) | AstKind::Concat(v) => v.iter_mut().for_each(escape_hash),
+        AstKind::Conditional(c) => {
+            if let Condition::Assertion(x) = &mut c.condition {
+                escape_hash(x);
+            }
+            escape_hash(&mut c.yes);
+            if let Some(n) = &mut c.no {
+                escape_hash(n);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn ast_strategy(cfg: Cfg, depth: u32) -> S<Ast> {
@@ -1473,8 +1590,12 @@ fn cases(default: u32) -> u32 {
 }
 
 fn roundtrip(cfg: Cfg) {
+    roundtrip_n(cfg, cases(300))
+}
+
+fn roundtrip_n(cfg: Cfg, n: u32) {
     let mut runner = TestRunner::new(PtConfig {
-        cases: cases(300),
+        cases: n,
         failure_persistence: None,
         max_shrink_iters: 2000,
         ..PtConfig::default()
@@ -1563,6 +1684,34 @@ fn roundtrip_rust() {
 #[test]
 fn roundtrip_go() {
     roundtrip(configs()[9]);
+}
+
+/// PCRE without UTF mode: no escapes above \xFF.
+#[test]
+fn roundtrip_pcre_bytes() {
+    roundtrip_n(
+        Cfg {
+            flavor: Pcre,
+            mode: Mode::Plain,
+            flags: "",
+        },
+        cases(300) / 2,
+    );
+}
+
+/// Extended mode from the flags argument (whitespace and `#` escaped).
+#[test]
+fn roundtrip_extended() {
+    for flavor in [Python, Java, Pcre, Ruby, Dotnet, Rust] {
+        roundtrip_n(
+            Cfg {
+                flavor,
+                mode: Mode::Plain,
+                flags: "x",
+            },
+            cases(300) / 3,
+        );
+    }
 }
 
 // ----- parsing never panics ----------------------------------------------------
