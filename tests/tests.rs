@@ -3,3 +3,5 @@
 mod agreement;
 mod syntax_cases;
 mod util;
+// Hostile inputs: deep nesting, megabyte patterns, huge classes and counts.
+mod stress;

@@ -13,6 +13,11 @@ use crate::{Config, Flags, Flavor, Pattern, Span};
 
 type Result<T> = std::result::Result<T, Error>;
 
+/// Below this much stack left, recursion continues on a new heap segment.
+pub(crate) const STACK_RED_ZONE: usize = 128 * 1024;
+/// The size of each new stack segment.
+pub(crate) const STACK_GROW: usize = 2 * 1024 * 1024;
+
 pub(crate) fn parse(
     pattern: &str,
     flavor: Flavor,
@@ -2120,7 +2125,10 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         self.bump(); // (
         self.enter(Span::new(start, start + 1))?;
-        let r = self.parse_group_inner(start);
+        // Deep nesting recurses; grow the stack on the heap when it runs
+        // low, so that any thread (a 2 MB test thread, a debug build) can
+        // parse up to the nest limit.
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.parse_group_inner(start));
         self.leave();
         r
     }
@@ -2839,6 +2847,7 @@ impl<'a> Parser<'a> {
         ];
         const START_OPTS: &[&str] = &[
             "UTF",
+            "UTF8",
             "UCP",
             "NO_AUTO_POSSESS",
             "NO_START_OPT",
@@ -2882,7 +2891,7 @@ impl<'a> Parser<'a> {
                 return bad(self, "(*VERB) not recognized or malformed");
             }
             self.start_opts_end = self.pos;
-            if opt == "UTF" {
+            if opt == "UTF" || opt == "UTF8" {
                 self.flags.unicode = true;
             }
         }
@@ -3097,11 +3106,13 @@ impl<'a> Parser<'a> {
     fn parse_class(&mut self) -> Result<Class> {
         let start = self.pos;
         self.enter(Span::new(start, start + 1))?;
-        let r = if self.v {
-            self.parse_class_v(start)
-        } else {
-            self.parse_class_plain(start)
-        };
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || {
+            if self.v {
+                self.parse_class_v(start)
+            } else {
+                self.parse_class_plain(start)
+            }
+        });
         self.leave();
         r
     }
@@ -3772,16 +3783,21 @@ fn java_lookbehind_bounded(ast: &Ast) -> bool {
             AstKind::Alternation(v) => v.iter().all(|a| ok(a, lazy_ok)),
             AstKind::Concat(v) => {
                 let mut lazy_ok = lazy_ok;
-                let mut repeated_before = false;
-                for (i, a) in v.iter().enumerate() {
-                    // A trailing lazy `X*?` may match nothing: Java accepts it.
-                    let trailing_lazy_star = i + 1 == v.len()
-                        && !repeated_before
-                        && matches!(&a.kind, AstKind::Repetition(r) if r.min() == 0);
-                    if !ok(a, lazy_ok || trailing_lazy_star) {
+                for a in v {
+                    if !ok(a, lazy_ok) {
                         return false;
                     }
-                    repeated_before |= matches!(a.kind, AstKind::Repetition(_));
+                    let branch = match &a.kind {
+                        AstKind::Group(g) => matches!(g.ast.kind, AstKind::Alternation(_)),
+                        AstKind::Alternation(_) => true,
+                        _ => false,
+                    };
+                    if branch {
+                        // Java's study does not follow an alternation group:
+                        // a lazy single-character repetition after one passes.
+                        lazy_ok = true;
+                        continue;
+                    }
                     let nothing_consumed = !matches!(a.kind, AstKind::Repetition(_))
                         && width(a, &|_| (0, None)).0 == 0;
                     lazy_ok = lazy_ok && nothing_consumed;
@@ -3823,6 +3839,13 @@ fn contains_backref(ast: &Ast) -> bool {
 /// The (min, max) number of characters an AST node can match, for
 /// lookbehind checks. Backreferences count as unbounded.
 pub(crate) fn width(
+    ast: &Ast,
+    br: &dyn Fn(&BackrefTarget) -> (u32, Option<u32>),
+) -> (u32, Option<u32>) {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || width_inner(ast, br))
+}
+
+fn width_inner(
     ast: &Ast,
     br: &dyn Fn(&BackrefTarget) -> (u32, Option<u32>),
 ) -> (u32, Option<u32>) {
