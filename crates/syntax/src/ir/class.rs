@@ -642,10 +642,10 @@ pub(crate) mod sets {
             "blank" => r"[\p{White_Space}&&[^\p{Zl}\p{Zp}\x0A-\x0D\x85]]",
             "cntrl" => r"\p{Cc}",
             "digit" => r"\p{Nd}",
-            "graph" => r"[^\p{White_Space}\p{Cc}\p{Cs}\p{Cn}]",
+            "graph" => r"[^\p{White_Space}\p{Cc}\p{Cn}]",
             "lower" => r"\p{Lowercase}",
             "print" => {
-                r"[[[^\p{White_Space}\p{Cc}\p{Cs}\p{Cn}][\p{White_Space}&&[^\p{Zl}\p{Zp}\x0A-\x0D\x85]]]&&\P{Cc}]"
+                r"[[[^\p{White_Space}\p{Cc}\p{Cn}][\p{White_Space}&&[^\p{Zl}\p{Zp}\x0A-\x0D\x85]]]&&\P{Cc}]"
             }
             "punct" => r"\p{P}",
             "space" => r"\p{White_Space}",

@@ -252,6 +252,28 @@ fn loose(s: &str) -> String {
         .collect()
 }
 
+/// `Character.toUpperCase(int)`: the simple upper case mapping (Rust's full
+/// mapping when it is one character).
+fn simple_upper(c: char) -> char {
+    let mut it = c.to_uppercase();
+    match (it.next(), it.next()) {
+        (Some(u), None) => u,
+        _ => c,
+    }
+}
+
+/// `Character.toLowerCase(int)`: the simple lower case mapping.
+fn simple_lower(c: char) -> char {
+    if c == '\u{130}' {
+        return 'i';
+    }
+    let mut it = c.to_lowercase();
+    match (it.next(), it.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
 /// The position of a top-level `(?flags)` in an alternative.
 fn set_flags_in(items: &[Ast]) -> Option<usize> {
     items
@@ -787,7 +809,13 @@ impl<'p> Lowerer<'p> {
                 }
             }
         };
-        let mut set = self.fold(raw);
+        // Java and PCRE apply case-insensitivity to literals and ranges only
+        // (their case properties are handled when resolving them).
+        let mut set = if matches!(self.flavor, Flavor::Java | Flavor::Pcre) {
+            raw
+        } else {
+            self.fold(raw)
+        };
         if negated {
             set.negate();
         }
@@ -841,7 +869,12 @@ impl<'p> Lowerer<'p> {
     }
 
     fn posix_raw(&mut self, name: &str) -> Option<ClassUnicode> {
-        let n = name.to_ascii_lowercase();
+        let mut n = name.to_ascii_lowercase();
+        // PCRE2: "if matching is caseless, upper and lower are converted to
+        // alpha".
+        if self.flavor == Flavor::Pcre && self.mode.ignore_case && (n == "lower" || n == "upper") {
+            n = "alpha".to_string();
+        }
         let text = match self.flavor {
             Flavor::Ruby if !self.mode.ruby_ascii => sets::posix_ruby(&n),
             Flavor::Pcre if self.mode.unicode => sets::posix_pcre_ucp(&n),
@@ -949,6 +982,10 @@ impl<'p> Lowerer<'p> {
     fn java_property(&mut self, name: &str, value: Option<&str>) -> PropOut {
         if let Some(v) = value {
             return match loose(name).as_str() {
+                "gc" | "generalcategory" if self.mode.ignore_case => match loose(v).as_str() {
+                    "lu" | "ll" | "lt" => PropOut::Set(self.rs_known(r"\p{LC}"), None),
+                    _ => self.generic_property("gc", Some(v)),
+                },
                 "gc" | "generalcategory" => self.generic_property("gc", Some(v)),
                 "sc" | "script" => self.generic_property("sc", Some(v)),
                 "blk" | "block" => self.block(v),
@@ -956,6 +993,23 @@ impl<'p> Lowerer<'p> {
             };
         }
         let n = loose(name);
+        if self.mode.ignore_case {
+            // java.util.regex.CharPredicates: under CASE_INSENSITIVE the case
+            // properties match every cased letter.
+            let bare = loose(name.strip_prefix("Is").unwrap_or(name));
+            let text = match (n.as_str(), bare.as_str()) {
+                (_, "lu" | "ll" | "lt") => Some(r"\p{LC}"),
+                ("lower" | "upper", _) if !self.mode.unicode => Some(r"[A-Za-z]"),
+                ("lower" | "upper" | "javalowercase" | "javauppercase" | "javatitlecase", _)
+                | (_, "lowercase" | "uppercase" | "titlecase") => {
+                    Some(r"[\p{Lowercase}\p{Uppercase}\p{Lt}]")
+                }
+                _ => None,
+            };
+            if let Some(t) = text {
+                return PropOut::Set(self.rs_known(t), None);
+            }
+        }
         if JAVA_POSIX.contains(&n.as_str()) {
             let set = match sets::posix_java_unicode(&n) {
                 Some(t) if self.mode.unicode => self.rs_known(t),
@@ -1147,6 +1201,15 @@ impl<'p> Lowerer<'p> {
                     raw.push(range(c, c));
                     continue;
                 }
+                ClassItemKind::Range { start, end }
+                    if self.flavor == Flavor::Java && self.mode.ignore_case =>
+                {
+                    let mut r = Vec::new();
+                    self.class_range(start.c, end.c, span, &mut r);
+                    let set = self.java_range_ci(ClassUnicode::new(r));
+                    done.extend_from_slice(set.ranges());
+                    continue;
+                }
                 ClassItemKind::Range { start, end } => {
                     self.class_range(start.c, end.c, span, &mut raw);
                     continue;
@@ -1194,6 +1257,33 @@ impl<'p> Lowerer<'p> {
             },
             nested,
         )
+    }
+
+    /// Java's case-insensitive range: `c` matches when `c`, its upper case
+    /// or its lower case is in the range (not symmetric: `[\u212A-\u212B]`
+    /// does not match `k`, though `[\u212A]` does).
+    fn java_range_ci(&mut self, range_set: ClassUnicode) -> ClassUnicode {
+        if !self.mode.unicode_case {
+            return self.folder.fold(&range_set, Folding::Ascii);
+        }
+        let mut candidates = self.folder.fold(&range_set, Folding::SimpleDottedI);
+        candidates.difference(&range_set);
+        let contains = |c: char| {
+            let rs = range_set.ranges();
+            let i = rs.partition_point(|r| r.end() < c);
+            i < rs.len() && rs[i].start() <= c
+        };
+        let mut extra = Vec::new();
+        for x in candidates.ranges() {
+            for c in x.start()..=x.end() {
+                if contains(simple_upper(c)) || contains(simple_lower(c)) {
+                    extra.push(range(c, c));
+                }
+            }
+        }
+        let mut out = range_set.clone();
+        out.union(&ClassUnicode::new(extra));
+        out
     }
 
     /// A string of a class, with case-insensitive equality made equality.

@@ -165,8 +165,25 @@ fn ignore_case_classes() {
     // Case folding applies before negation.
     let s = class(Flavor::Rust, "i", "[^k]");
     assert!(!s.contains('K') && !s.contains('\u{212A}') && s.contains('x'));
-    let s = class(Flavor::Pcre, "iu", "\\p{Lu}");
-    assert!(s.contains('a'));
+    // Rust folds properties; PCRE does not ("\p{Lu} always matches only
+    // upper case letters").
+    assert!(class(Flavor::Rust, "i", "\\p{Lu}").contains('a'));
+    assert!(!class(Flavor::Pcre, "iu", "\\p{Lu}").contains('a'));
+    assert!(!class(Flavor::Pcre, "i", "(*UTF)\\w").contains('\u{212A}'));
+    assert!(class(Flavor::Go, "i", "\\w").contains('\u{212A}'));
+    assert_eq!(class(Flavor::Pcre, "i", "[[:upper:]]").len(), 52);
+    // Java: literals and ranges only, ranges by c, upper(c) or lower(c).
+    assert!(!class(Flavor::Java, "iu", "\\w").contains('\u{212A}'));
+    assert!(class(Flavor::Java, "iu", "[\\u212A]").contains('k'));
+    assert!(!class(Flavor::Java, "iu", "[\\u212A-\\u212B]").contains('k'));
+    assert!(class(Flavor::Java, "iu", "[a-z]").contains('\u{212A}'));
+    let s = class(Flavor::Java, "iu", "[\\u0100-\\u02ff]");
+    assert!(!s.contains('s') && !s.contains('i') && s.contains('\u{17F}'));
+    // Java's case properties under CASE_INSENSITIVE.
+    assert!(class(Flavor::Java, "i", "\\p{Lu}").contains('\u{138}'));
+    assert!(!class(Flavor::Java, "iu", "\\p{Lu}").contains('\u{345}'));
+    assert!(class(Flavor::Java, "i", "\\p{javaUpperCase}").contains('a'));
+    assert_eq!(class(Flavor::Java, "i", "\\p{Upper}").len(), 52);
     let s = class(Flavor::Js, "iu", "[a-z]");
     assert!(s.contains('\u{17F}') && s.contains('\u{212A}') && s.contains('Q'));
     // A big class folds through the orbit path.
@@ -582,6 +599,75 @@ fn unknown_property_is_any_with_note() {
 }
 
 #[test]
+fn builtin_class_texts_translate() {
+    use class::sets;
+    let names = [
+        "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct",
+        "space", "upper", "word", "xdigit",
+    ];
+    for n in names {
+        for t in [
+            sets::posix_ruby(n),
+            sets::posix_pcre_ucp(n),
+            sets::posix_java_unicode(n),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(sets::rs(t).is_some(), "{t}");
+        }
+        assert!(sets::posix_ascii(n).is_some(), "{n}");
+    }
+    for n in [
+        "javalowercase",
+        "javauppercase",
+        "javawhitespace",
+        "javamirrored",
+        "javaalphabetic",
+        "javadigit",
+        "javaletter",
+        "javaletterordigit",
+        "javaideographic",
+        "javatitlecase",
+        "javaspacechar",
+        "javaisocontrol",
+        "javadefined",
+        "javaidentifierignorable",
+        "javajavaidentifierstart",
+        "javajavaidentifierpart",
+        "javaunicodeidentifierstart",
+        "javaunicodeidentifierpart",
+    ] {
+        let t = sets::java_method(n).unwrap_or_else(|| panic!("{n}"));
+        assert!(sets::rs(t).is_some(), "{t}");
+    }
+    let w = WordSets::new();
+    assert!(w.is_word(WordChars::Dotnet, '\u{200D}'));
+    // Every flavor's shorthands and POSIX classes, in both modes.
+    for f in Flavor::ALL {
+        for p in [r"\d", r"\w", r"\s", r"\D", r"\W", r"\S", "."] {
+            for fl in ["", "i"] {
+                let _ = low(f, fl, p);
+            }
+        }
+    }
+    for (f, fl) in [
+        (Flavor::Pcre, "u"),
+        (Flavor::Ruby, ""),
+        (Flavor::Java, "U"),
+        (Flavor::Python, ""),
+    ] {
+        for p in [r"\d", r"\w", r"\s"] {
+            let _ = low(f, fl, p);
+        }
+    }
+    for n in names {
+        let _ = low(Flavor::Pcre, "u", &format!("[[:{n}:]]"));
+        let _ = low(Flavor::Ruby, "", &format!("[[:{n}:]]"));
+    }
+}
+
+#[test]
 fn posix_classes() {
     assert_eq!(class(Flavor::Pcre, "", "[[:alpha:]]").len(), 52);
     assert!(class(Flavor::Pcre, "u", "[[:alpha:]]").contains('é'));
@@ -880,3 +966,4 @@ fn python_flags_are_global_pattern_flags() {
     };
     assert!(matches!(lower(&p).unwrap().ir.kind, IrKind::Empty));
 }
+
