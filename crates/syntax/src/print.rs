@@ -475,7 +475,12 @@ impl Printer {
                 } else if self.js_unicode() {
                     let _ = write!(s, "\\u{{{c:X}}}");
                 } else {
-                    pair(&mut s, c);
+                    // No single escape in UTF-16 engines: the character
+                    // itself reads as one (a pair of escapes would be two).
+                    match char::from_u32(c) {
+                        Some(ch) => s.push(ch),
+                        None => pair(&mut s, c),
+                    }
                 }
             }
             Python => {
@@ -502,7 +507,12 @@ impl Printer {
                 } else if c <= 0xFFFF {
                     let _ = write!(s, "\\u{c:04X}");
                 } else {
-                    pair(&mut s, c);
+                    // No single escape in UTF-16 engines: the character
+                    // itself reads as one (a pair of escapes would be two).
+                    match char::from_u32(c) {
+                        Some(ch) => s.push(ch),
+                        None => pair(&mut s, c),
+                    }
                 }
             }
             Java | Pcre | Rust | Go => {
@@ -687,7 +697,7 @@ impl Printer {
             AstKind::Concat(v) => self.concat(v, st, follow),
             AstKind::Backref(b) => self.backref(b, follow),
             AstKind::Conditional(c) => self.conditional(c, st),
-            AstKind::SetFlags(fc) => set_flags(fc),
+            AstKind::SetFlags(fc) => set_flags(fc, self.flavor),
             AstKind::Special(x) => self.special(x),
         }
     }
@@ -1515,10 +1525,15 @@ fn follows_low_surrogate(follow: &str) -> bool {
     }
 }
 
-fn set_flags(fc: &FlagChange) -> String {
+fn set_flags(fc: &FlagChange, flavor: Flavor) -> String {
     let f = flag_letters(fc);
     if f.is_empty() {
-        String::new()
+        // `(?)` changes nothing; PCRE is the one engine sure to accept it.
+        if flavor == Flavor::Pcre {
+            "(?)".into()
+        } else {
+            String::new()
+        }
     } else {
         format!("(?{f})")
     }

@@ -12,7 +12,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config as PtConfig, TestRunner};
 use redoscope_syntax::ast::*;
-use redoscope_syntax::print::{print_with_flags, strip_spans};
+use redoscope_syntax::print::{print_pattern, print_with_flags, strip_spans};
 use redoscope_syntax::{parse, Flags, Flavor, Span};
 
 type S<T> = BoxedStrategy<T>;
@@ -1718,9 +1718,134 @@ fn roundtrip_extended() {
 
 const ALPHABET: &str = "()[]{}|*+?\\^$.-,:=!<>PpkgxuUcdDwWsSbB0123456789aAzZ &#'_EQNRKXhHvVoq~@%";
 
+/// Pieces of syntax, so that random sequences often parse.
+const TOKENS: &[&str] = &[
+    "(",
+    "(",
+    ")",
+    ")",
+    ")",
+    "(?:",
+    "(?<n>",
+    "(?P<m>",
+    "(?'q'",
+    "(?=",
+    "(?!",
+    "(?<=",
+    "(?<!",
+    "(?>",
+    "(?i)",
+    "(?x)",
+    "(?-x)",
+    "(?i:",
+    "(?s-i:",
+    "(?^",
+    "(?|",
+    "(?~",
+    "(?#c)",
+    "(?(1)",
+    "(?(<n>)",
+    "[",
+    "[^",
+    "]",
+    "]",
+    "[a-z]",
+    "[:alpha:]",
+    "[[:digit:]]",
+    "&&",
+    "--",
+    "~~",
+    "-",
+    "\\q{",
+    "}",
+    "\\d",
+    "\\W",
+    "\\s",
+    "\\h",
+    "\\R",
+    "\\X",
+    "\\K",
+    "\\b",
+    "\\B",
+    "\\A",
+    "\\z",
+    "\\Z",
+    "\\G",
+    "\\p{L}",
+    "\\P{Lu}",
+    "\\pL",
+    "\\p{^L}",
+    "\\p{Script=Greek}",
+    "\\1",
+    "\\2",
+    "\\10",
+    "\\k<n>",
+    "\\g{-1}",
+    "\\g1",
+    "(?P=m)",
+    "\\0",
+    "\\012",
+    "\\x41",
+    "\\x{263A}",
+    "\\u0041",
+    "\\u{1F600}",
+    "\\uD83D\\uDE00",
+    "\\U0001F600",
+    "\\o{101}",
+    "\\cA",
+    "\\n",
+    "\\t",
+    "\\e",
+    "\\a",
+    "\\N{U+41}",
+    "\\Q",
+    "\\E",
+    "*",
+    "+",
+    "?",
+    "*?",
+    "++",
+    "{2}",
+    "{2,}",
+    "{1,3}",
+    "{,3}",
+    "{",
+    "|",
+    "|",
+    "^",
+    "$",
+    ".",
+    "a",
+    "b",
+    "0",
+    "1",
+    " ",
+    "#",
+    "\\ ",
+    "\\#",
+    "\\.",
+    "\\*",
+    "\\[",
+    "\\]",
+    "\\{",
+    "\\-",
+    "\\/",
+    "é",
+    "😀",
+    "\\",
+    ",",
+    ":",
+    "=",
+    "!",
+    "<",
+    ">",
+];
+
 fn regexish() -> S<String> {
     let alpha: Vec<char> = ALPHABET.chars().collect();
     prop_oneof![
+        4 => proptest::collection::vec(proptest::sample::select(TOKENS), 0..16)
+            .prop_map(|v| v.concat()),
         4 => proptest::collection::vec(proptest::sample::select(alpha), 0..24)
             .prop_map(|v| v.into_iter().collect::<String>()),
         1 => any::<String>(),
@@ -1755,6 +1880,117 @@ fn flag_string(f: Flavor) -> S<String> {
     .boxed()
 }
 
+/// A tree with spellings erased: spans, literal kinds, backreference,
+/// property and group-name spellings, and the grouping a printer may add.
+fn canon(a: &Ast) -> Ast {
+    fn lit(l: &Literal) -> Literal {
+        Literal {
+            c: l.c,
+            kind: LiteralKind::Verbatim,
+        }
+    }
+    fn class(c: &Class) -> Class {
+        Class {
+            span: Span::default(),
+            negated: c.negated,
+            set: set(&c.set),
+        }
+    }
+    fn prop(p: &Property) -> Property {
+        Property {
+            spelling: PropertySpelling::Braced,
+            ..p.clone()
+        }
+    }
+    fn set(s: &ClassSet) -> ClassSet {
+        match s {
+            ClassSet::Union { items } => ClassSet::Union {
+                items: items
+                    .iter()
+                    .map(|i| {
+                        item(match &i.kind {
+                            ClassItemKind::Literal(l) => ClassItemKind::Literal(lit(l)),
+                            ClassItemKind::Range { start, end } => ClassItemKind::Range {
+                                start: lit(start),
+                                end: lit(end),
+                            },
+                            ClassItemKind::Nested(c) => ClassItemKind::Nested(Box::new(class(c))),
+                            ClassItemKind::Strings(v) => ClassItemKind::Strings(
+                                v.iter().map(|s| s.iter().map(lit).collect()).collect(),
+                            ),
+                            ClassItemKind::Property(p) => ClassItemKind::Property(prop(p)),
+                            other => other.clone(),
+                        })
+                    })
+                    .collect(),
+            },
+            ClassSet::Op { op, lhs, rhs } => ClassSet::Op {
+                op: *op,
+                lhs: Box::new(set(lhs)),
+                rhs: Box::new(set(rhs)),
+            },
+        }
+    }
+    let kind = match &a.kind {
+        AstKind::SetFlags(fc) if fc.on.is_empty() && fc.off.is_empty() && !fc.caret => {
+            AstKind::Empty
+        }
+        AstKind::Literal(l) => AstKind::Literal(lit(l)),
+        AstKind::Property(p) => AstKind::Property(prop(p)),
+        AstKind::Class(c) => AstKind::Class(Box::new(class(c))),
+        AstKind::Group(g) => {
+            let inner = canon(&g.ast);
+            let kind = match &g.kind {
+                GroupKind::NonCapture => return inner,
+                GroupKind::Capture { index, name } => GroupKind::Capture {
+                    index: *index,
+                    name: name.as_ref().map(|n| GroupName {
+                        name: n.name.clone(),
+                        spelling: NameSpelling::Angle,
+                    }),
+                },
+                other => other.clone(),
+            };
+            AstKind::Group(Box::new(Group { kind, ast: inner }))
+        }
+        AstKind::Repetition(r) => AstKind::Repetition(Box::new(Repetition {
+            op_span: Span::default(),
+            op: r.op,
+            greed: r.greed,
+            ast: canon(&r.ast),
+        })),
+        AstKind::Alternation(v) => AstKind::Alternation(v.iter().map(canon).collect()),
+        AstKind::Concat(v) => {
+            let mut out = Vec::new();
+            for x in v.iter().map(canon) {
+                match x.kind {
+                    AstKind::Empty => {}
+                    // `(?)` changes nothing and may be printed as nothing.
+                    AstKind::SetFlags(ref fc)
+                        if fc.on.is_empty() && fc.off.is_empty() && !fc.caret => {}
+                    AstKind::Concat(inner) => out.extend(inner),
+                    _ => out.push(x),
+                }
+            }
+            return seq_of(out);
+        }
+        AstKind::Backref(b) => AstKind::Backref(Backref {
+            target: b.target.clone(),
+            spelling: BackrefSpelling::Digits,
+        }),
+        AstKind::Conditional(c) => AstKind::Conditional(Box::new(Conditional {
+            condition: match &c.condition {
+                Condition::Assertion(x) => Condition::Assertion(Box::new(canon(x))),
+                other => other.clone(),
+            },
+            yes: canon(&c.yes),
+            no: c.no.as_ref().map(canon),
+        })),
+        other => other.clone(),
+    };
+    mk(kind)
+}
+
 fn never_panics(f: Flavor) {
     let mut runner = TestRunner::new(PtConfig {
         cases: cases(2000),
@@ -1770,6 +2006,36 @@ fn never_panics(f: Flavor) {
             pattern,
             flags
         );
+        // Whatever parses prints back to a pattern that parses to the same
+        // tree (modulo spellings), and printing is then stable.
+        if let Ok(Ok(p)) = r {
+            let s1 = print_pattern(&p);
+            let p1 = parse(&s1, f, &flags).map_err(|e| {
+                TestCaseError::fail(format!(
+                    "{f} {flags:?}: {pattern:?} printed as {s1:?}, which does not parse: {e}"
+                ))
+            })?;
+            let (c0, c1) = (canon(&p.ast), canon(&p1.ast));
+            prop_assert!(
+                c0 == c1,
+                "{} {:?}: {:?} printed as {:?} reads differently:\n{:?}\n{:?}",
+                f,
+                flags,
+                pattern,
+                s1,
+                c0,
+                c1
+            );
+            let s2 = print_pattern(&p1);
+            prop_assert_eq!(
+                &s2,
+                &s1,
+                "{} {:?}: printing {:?} is not stable",
+                f,
+                flags,
+                pattern
+            );
+        }
         Ok(())
     });
     if let Err(e) = result {
