@@ -471,6 +471,7 @@ impl<'p> Lowerer<'p> {
             ir,
             notes: self.notes,
             captures: self.p.captures,
+            flavor: self.flavor,
         })
     }
 

@@ -15,6 +15,19 @@
 //! Tree depth is bounded by the parser's nest limit; lowering, printing and
 //! dropping are iterative. The derived `Clone`, `PartialEq`, `Debug` and
 //! `Serialize` recurse, which is fine within that limit.
+//!
+//! ```
+//! use redoscope_syntax::ir::{IrKind, Look, Terminators};
+//! use redoscope_syntax::{lower, parse, Flavor};
+//!
+//! let l = lower(&parse(r"(?i)(a|b)*k$", Flavor::Python, "")?)?;
+//! assert_eq!(l.ir.to_string(), r"([Aa]|[Bb])*[Kk\u{212A}]\Z");
+//! assert_eq!((l.ir.props.nullable, l.ir.props.min_len, l.ir.props.max_len), (false, 1, None));
+//! let IrKind::Concat(items) = &l.ir.kind else { unreachable!() };
+//! let dollar = Look::EndTextOptionalNewline { terminators: Terminators::Lf };
+//! assert_eq!(items[2].kind, IrKind::Look(dollar));
+//! # Ok::<(), redoscope_syntax::Error>(())
+//! ```
 
 mod blocks;
 mod class;
@@ -29,6 +42,7 @@ pub use look::{LineStartAtEnd, Look, Terminators, WordChars, WordSets};
 pub use lower::lower;
 
 use crate::ast::Greed;
+use crate::flavor::Flavor;
 use crate::span::Span;
 use serde::Serialize;
 
@@ -390,6 +404,12 @@ impl Ir {
         Ir::new(IrKind::Unsupported { what: what.into() }, span, p)
     }
 
+    /// Takes the kind out of the node (`Ir` implements `Drop`, so its
+    /// fields cannot be moved out by a pattern).
+    pub fn into_kind(mut self) -> IrKind {
+        std::mem::replace(&mut self.kind, IrKind::Empty)
+    }
+
     /// The direct children, in order (for a conditional: the assertion, if
     /// any, then `yes`, then `no`).
     pub fn children(&self) -> Vec<&Ir> {
@@ -484,4 +504,8 @@ pub struct Lowered {
     pub notes: Vec<Note>,
     /// The number of capture groups (the highest group number).
     pub captures: u32,
+    /// The flavor, whose engine semantics a matcher follows where the IR
+    /// leaves them implicit (a JS backreference to a group that has not
+    /// matched matches the empty string; elsewhere it fails).
+    pub flavor: Flavor,
 }

@@ -966,4 +966,3 @@ fn python_flags_are_global_pattern_flags() {
     };
     assert!(matches!(lower(&p).unwrap().ir.kind, IrKind::Empty));
 }
-
