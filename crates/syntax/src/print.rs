@@ -522,6 +522,10 @@ impl Printer {
                     // Without UTF mode PCRE has no escape above \xFF: the
                     // character's UTF-8 bytes match the same text.
                     match char::from_u32(c) {
+                        // Quoted, so that extended mode cannot skip it.
+                        Some(ch) if needs_hex(ch) || is_x_space(ch) => {
+                            let _ = write!(s, "\\Q{ch}\\E");
+                        }
                         Some(ch) => s.push(ch),
                         None => {
                             let _ = write!(s, "\\x{{{c:X}}}");
@@ -687,7 +691,15 @@ impl Printer {
             AstKind::Empty => String::new(),
             AstKind::Literal(l) => self.literal(l, Place::Top, st, follow),
             AstKind::Dot => ".".into(),
-            AstKind::Assertion { kind } => self.assertion(*kind).into(),
+            AstKind::Assertion { kind } => {
+                let s = self.assertion(*kind);
+                if self.flavor == Flavor::Go && s.starts_with("\\") && follow.starts_with('{') {
+                    // Go rejects `\b{`.
+                    format!("(?:{s})")
+                } else {
+                    s.into()
+                }
+            }
             AstKind::Perl(p) => self.perl(*p, Place::Top),
             AstKind::Property(p) => self.property(p),
             AstKind::Class(c) => self.class(c, st, false),
@@ -1232,9 +1244,13 @@ impl Printer {
             out.push('^');
         }
         let body = self.set(&c.set, st, true, c.negated, "]");
-        if nested && !c.negated && self.flavor == Flavor::Ruby && body.starts_with([':', '.', '='])
+        if nested
+            && !c.negated
+            && matches!(self.flavor, Flavor::Ruby | Flavor::Java)
+            && body.starts_with([':', '.', '='])
         {
-            // Onigmo would try `[[:…` as a POSIX bracket.
+            // Onigmo would try `[[:…` as a POSIX bracket (Java has none, but
+            // the escape costs nothing and no reader can take it wrongly).
             out.push('\\');
         }
         out.push_str(&body);
@@ -1298,7 +1314,11 @@ impl Printer {
                 format!("{lhs_s}&&{rhs_s}")
             }
             _ => {
-                let rhs_s = self.set_operand(rhs, st, false, negated, follow, false, *op);
+                let mut rhs_s = self.set_operand(rhs, st, false, negated, follow, false, *op);
+                if rhs_s.starts_with(&op_s[..1]) {
+                    // `&&&`, `---`, `~~~`: escape the operand's first character.
+                    rhs_s.insert(0, '\\');
+                }
                 let lhs_s = self.set_operand(
                     lhs,
                     st,
@@ -1356,7 +1376,7 @@ impl Printer {
                     let single =
                         items.len() == 1 && !matches!(items[0].kind, ClassItemKind::Range { .. });
                     if single {
-                        self.union(items, st, false, negated, follow)
+                        self.union(items, st, at_start, negated, follow)
                     } else {
                         wrap(self.union(items, st, true, false, "]"))
                     }
@@ -1453,7 +1473,11 @@ impl Printer {
         match &item.kind {
             ClassItemKind::Literal(l) => self.class_literal(l, st, first, last, negated, follow),
             ClassItemKind::Range { start, end } => {
-                let end_s = self.range_end(end, st, follow);
+                let mut end_s = self.range_end(end, st, follow);
+                if end_s == "[" {
+                    // `-[` is .NET's subtraction (and a nested class elsewhere).
+                    end_s = "\\[".into();
+                }
                 let start_s = self.range_end(start, st, &join_follow("-", &end_s));
                 let start_s = if first && !negated && start_s == "^" {
                     "\\^".into()

@@ -1714,6 +1714,203 @@ fn roundtrip_extended() {
     }
 }
 
+// ----- any literal spelling prints to a valid pattern -----------------------------
+
+/// A small deterministic generator for mutations inside a strategy.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const ALL_KINDS: [LiteralKind; 14] = [
+    LiteralKind::Verbatim,
+    LiteralKind::Escaped,
+    LiteralKind::Hex2,
+    LiteralKind::HexBrace,
+    LiteralKind::Unicode4,
+    LiteralKind::UnicodeBrace,
+    LiteralKind::Unicode8,
+    LiteralKind::SurrogatePair,
+    LiteralKind::Octal,
+    LiteralKind::OctalBrace,
+    LiteralKind::Control,
+    LiteralKind::Special,
+    LiteralKind::Named,
+    LiteralKind::Quoted,
+];
+
+/// Characters that test the escaping rules.
+const TRICKY: &str = "\u{0}\u{1}\t\n\u{b}\u{1b}\u{7f}\u{85}\u{a0}\u{ad}\u{200b}\u{2028}\u{feff} #-^]}[{&~:.=!$*+?()|/\\0123456789aEQz_'\"<>,é中\u{10ffff}😀";
+
+struct Mutator {
+    cfg: Cfg,
+    rng: Rng,
+}
+
+impl Mutator {
+    fn kind(&mut self, l: &mut Literal, may_quote: bool) {
+        if self.rng.below(2) == 0 {
+            return;
+        }
+        let k = ALL_KINDS[self.rng.below(ALL_KINDS.len())];
+        // Parser bug: `\Q*\E` (a quantifier character first in a quote).
+        let quote_bug = KNOWN_PARSER_BUGS && "*+?{".contains(char::from_u32(l.c).unwrap_or('a'));
+        if k == LiteralKind::Quoted && (!may_quote || quote_bug) {
+            return;
+        }
+        l.kind = k;
+    }
+    fn char(&mut self, l: &mut Literal, may_quote: bool) {
+        if self.rng.below(3) == 0 {
+            let pool: Vec<char> = TRICKY.chars().collect();
+            let c = pool[self.rng.below(pool.len())];
+            // Without `u`, JS classes hold UTF-16 units.
+            if !(c as u32 > 0xFFFF && self.cfg.is(Js) && !self.cfg.js_u()) {
+                l.c = c as u32;
+            }
+        }
+        self.kind(l, may_quote);
+        if l.kind == LiteralKind::Quoted
+            && KNOWN_PARSER_BUGS
+            && "*+?{".contains(char::from_u32(l.c).unwrap_or('a'))
+        {
+            l.kind = LiteralKind::Verbatim;
+        }
+    }
+    fn class(&mut self, c: &mut Class) {
+        self.set(&mut c.set);
+    }
+    fn set(&mut self, s: &mut ClassSet) {
+        match s {
+            ClassSet::Union { items } => {
+                for it in items {
+                    match &mut it.kind {
+                        ClassItemKind::Literal(l) => self.char(l, true),
+                        ClassItemKind::Range { start, end } => {
+                            self.kind(start, false);
+                            self.kind(end, false);
+                        }
+                        ClassItemKind::Nested(c) => self.class(c),
+                        ClassItemKind::Strings(v) => {
+                            for l in v.iter_mut().flatten() {
+                                self.char(l, false);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            ClassSet::Op { lhs, rhs, .. } => {
+                self.set(lhs);
+                self.set(rhs);
+            }
+        }
+    }
+    fn node(&mut self, a: &mut Ast) {
+        match &mut a.kind {
+            AstKind::Literal(l) => self.char(l, true),
+            AstKind::Class(c) => self.class(c),
+            AstKind::Group(g) => {
+                // Lookbehind bodies stay fixed-width: change spellings only.
+                if matches!(g.kind, GroupKind::Lookbehind { .. }) {
+                    self.spellings_only(&mut g.ast);
+                } else {
+                    self.node(&mut g.ast);
+                }
+            }
+            AstKind::Repetition(r) => self.node(&mut r.ast),
+            AstKind::Alternation(v) | AstKind::Concat(v) => v.iter_mut().for_each(|x| self.node(x)),
+            AstKind::Conditional(c) => {
+                self.node(&mut c.yes);
+                if let Some(n) = &mut c.no {
+                    self.node(n);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn spellings_only(&mut self, a: &mut Ast) {
+        match &mut a.kind {
+            AstKind::Literal(l) => self.kind(l, false),
+            AstKind::Concat(v) => v.iter_mut().for_each(|x| self.spellings_only(x)),
+            _ => {}
+        }
+    }
+}
+
+fn robust(cfg: Cfg, n: u32) {
+    let mut runner = TestRunner::new(PtConfig {
+        cases: n,
+        failure_persistence: None,
+        max_shrink_iters: 2000,
+        ..PtConfig::default()
+    });
+    let flags = Flags::parse(cfg.flavor, cfg.flags).unwrap();
+    // Parser bug: Java's inline `(?x)` is not scoped to its group.
+    let java_x_bug = KNOWN_PARSER_BUGS && cfg.is(Java);
+    let trees = ast_strategy(cfg, 3)
+        .prop_filter("Java inline x", move |a| !(java_x_bug && has_x(a)))
+        .boxed();
+    let strat = (trees, any::<u64>()).prop_map(move |(mut a, seed)| {
+        let mut m = Mutator {
+            cfg,
+            rng: Rng(seed | 1),
+        };
+        m.node(&mut a);
+        a
+    });
+    let result = runner.run(&strat, |ast| {
+        let text = print_with_flags(&ast, cfg.flavor, &flags);
+        let parsed = parse(&text, cfg.flavor, cfg.flags).map_err(|e| {
+            TestCaseError::fail(format!(
+                "{cfg:?}: printed {text:?} does not parse: {e}\ntree: {ast:?}"
+            ))
+        })?;
+        let (want, got) = (canon(&ast), canon(&parsed.ast));
+        prop_assert!(
+            want == got,
+            "{:?}: printed {:?} reads differently:\n{:?}\n{:?}",
+            cfg,
+            text,
+            want,
+            got
+        );
+        Ok(())
+    });
+    if let Err(e) = result {
+        let e = e.to_string();
+        panic!("{}", e.split("minimal failing input").next().unwrap_or(&e));
+    }
+}
+
+/// Trees with literals of any kind and any character (as a rewrite could
+/// make them) print to a valid pattern that reads back the same characters.
+#[test]
+fn any_spelling_prints_validly() {
+    for cfg in configs() {
+        robust(cfg, cases(300) / 2);
+    }
+    for flavor in [Python, Java, Pcre, Ruby, Dotnet, Rust] {
+        robust(
+            Cfg {
+                flavor,
+                mode: Mode::Plain,
+                flags: "x",
+            },
+            cases(300) / 6,
+        );
+    }
+}
+
 // ----- parsing never panics ----------------------------------------------------
 
 const ALPHABET: &str = "()[]{}|*+?\\^$.-,:=!<>PpkgxuUcdDwWsSbB0123456789aAzZ &#'_EQNRKXhHvVoq~@%";
