@@ -796,14 +796,8 @@ fn alt_of(mut items: Vec<Ast>) -> Ast {
 }
 
 /// Whether the flavor lets `a` be quantified as printed (without a group).
-fn repeatable(cfg: Cfg, a: &Ast, op: RepetitionOp) -> bool {
-    let counted = !matches!(
-        op,
-        RepetitionOp::Star | RepetitionOp::Plus | RepetitionOp::Question
-    );
+fn repeatable(cfg: Cfg, a: &Ast) -> bool {
     match &a.kind {
-        // Parser bug: PCRE `\N{3}` is rejected.
-        AstKind::Perl(p) if p.kind == PerlKind::NotNewline && counted && KNOWN_PARSER_BUGS => false,
         AstKind::Assertion { .. } => cfg.any(&[Java, Ruby, Dotnet, Rust]),
         AstKind::Group(g) => match g.kind {
             GroupKind::Lookbehind { .. } => !cfg.is(Js),
@@ -894,7 +888,7 @@ fn build(cfg: Cfg, depth: u32) -> Gen {
         ),
     )
         .prop_map(move |(a, rep)| match rep {
-            Some((op, greed)) if repeatable(cfg, &a, op) => {
+            Some((op, greed)) if repeatable(cfg, &a) => {
                 mk(AstKind::Repetition(Box::new(Repetition {
                     op_span: Span::default(),
                     op,
@@ -994,12 +988,9 @@ impl Fix {
                     let i = self.count;
                     self.node(&mut g.ast);
                     self.closed.push(i);
-                } else if g.kind == GroupKind::BranchReset && KNOWN_PARSER_BUGS {
-                    // Parser bug: `(?|…)` does not restart numbering in each
-                    // alternative. Keep the group, drop the captures in it.
-                    uncapture(&mut g.ast);
-                    self.node(&mut g.ast);
                 } else if g.kind == GroupKind::BranchReset {
+                    // Groups sharing a number must share the name: no names.
+                    unname(&mut g.ast);
                     let start = self.count;
                     let mut max = start;
                     match &mut g.ast.kind {
@@ -1123,7 +1114,7 @@ impl Fix {
             }
             (KAngle | KQuote | KBrace | PEquals, Some(n)) => BackrefTarget::Name(n),
             (KAngle | KQuote, None) if matches!(f, Ruby | Dotnet) => {
-                if f == Ruby && seed % 2 == 0 {
+                if f == Ruby && seed % 2 == 0 && idx <= self.count {
                     BackrefTarget::Relative(idx as i32 - self.count as i32 - 1)
                 } else {
                     BackrefTarget::Number(idx)
@@ -1139,7 +1130,10 @@ impl Fix {
                 BackrefTarget::Name(n)
             }
             (G | GBrace, _) => {
-                if seed % 2 == 0 {
+                // Relative references count back from the groups opened so
+                // far (in a branch reset, earlier alternatives' groups may
+                // have higher numbers).
+                if seed % 2 == 0 && idx <= self.count {
                     BackrefTarget::Relative(idx as i32 - self.count as i32 - 1)
                 } else {
                     BackrefTarget::Number(idx)
@@ -1323,30 +1317,30 @@ fn escape_operator_chars(s: &mut ClassSet) {
 /// that the rest keeps being tested; set to `false` to see them fail.
 const KNOWN_PARSER_BUGS: bool = true;
 
-fn uncapture(a: &mut Ast) {
+fn unname(a: &mut Ast) {
     match &mut a.kind {
         AstKind::Group(g) => {
-            if matches!(g.kind, GroupKind::Capture { .. }) {
-                g.kind = GroupKind::NonCapture;
+            if let GroupKind::Capture { name, .. } = &mut g.kind {
+                *name = None;
             }
-            uncapture(&mut g.ast);
+            unname(&mut g.ast);
         }
-        AstKind::Repetition(r) => uncapture(&mut r.ast),
-        AstKind::Alternation(v) | AstKind::Concat(v) => v.iter_mut().for_each(uncapture),
+        AstKind::Repetition(r) => unname(&mut r.ast),
+        AstKind::Alternation(v) | AstKind::Concat(v) => v.iter_mut().for_each(unname),
         AstKind::Conditional(c) => {
-            uncapture(&mut c.yes);
+            unname(&mut c.yes);
             if let Some(n) = &mut c.no {
-                uncapture(n);
+                unname(n);
             }
         }
         _ => {}
     }
 }
 
-/// A nested class starting with `:` (or `.`, `=`) reads as a POSIX bracket
-/// in Ruby, and (parser bug) in Java.
+/// A nested class starting with `:` (or `.`, `=`) could read as a POSIX
+/// bracket in Ruby (and in this parser's Java): the printer escapes it.
 fn posix_like(cfg: Cfg, top: bool, i: usize, c: char) -> bool {
-    !top && i == 0 && ":.=".contains(c) && (cfg.is(Ruby) || (cfg.is(Java) && KNOWN_PARSER_BUGS))
+    !top && i == 0 && ":.=".contains(c) && cfg.any(&[Ruby, Java])
 }
 
 fn doubled_is_operator(cfg: Cfg, c: char) -> bool {
