@@ -1,6 +1,8 @@
 //! The `redoscope` command line.
 
+mod check_cmd;
 mod parse_cmd;
+mod render;
 mod tree;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -74,6 +76,11 @@ enum Command {
     /// Exits 0 when every pattern is valid in its flavor, 2 when the
     /// flavor's engine would reject one.
     Parse(parse_cmd::Args),
+    /// Analyze patterns: verdict, complexity, hotspot, attack, runtimes.
+    ///
+    /// Exits 0 when nothing is vulnerable, 1 when a pattern is (or, with
+    /// --strict, undecided), 2 on an invalid pattern or input.
+    Check(check_cmd::Args),
 }
 
 /// The outcome of a command: 0 nothing found, 1 findings, 2 an error.
@@ -91,6 +98,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse(args) => parse_cmd::run(&args),
+        Command::Check(args) => check_cmd::run(&args),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

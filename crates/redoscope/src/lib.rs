@@ -1,8 +1,485 @@
 //! redoscope: can this regex be made to hang my service?
 //!
-//! This crate is the library face of the `redoscope` tool. Today it exposes
-//! the flavor-aware parser and IR ([`syntax`]); the analyzer builds on it.
+//! [`check`] reads a pattern in its flavor, builds its position automaton
+//! and looks for the ambiguity that makes a backtracking engine blow up:
+//! exponential, or polynomial with its exact degree. Every stage is bounded
+//! by a step budget and a deadline; when they run out the verdict is
+//! `unknown`, with the reason — the analyzer itself cannot be made to hang.
+//!
+//! ```
+//! use redoscope::{check, Options, Verdict};
+//!
+//! let report = check("^(a+)+$", &Options::default())?;
+//! assert_eq!(report.verdict, Verdict::Vulnerable);
+//! assert_eq!(report.complexity.unwrap().to_string(), "exponential");
+//!
+//! let report = check("^[a-z0-9]+(?:-[a-z0-9]+)*$", &Options::default())?;
+//! assert_eq!(report.verdict, Verdict::Safe);
+//! # Ok::<(), redoscope::Error>(())
+//! ```
+//!
+//! At input-validation time (say, a service that accepts search patterns
+//! from users), [`is_safe`] gives a yes/no answer within a small budget:
+//!
+//! ```
+//! use redoscope::{is_safe, Options};
+//! use std::time::Duration;
+//!
+//! let opts = Options::default().timeout(Duration::from_millis(50));
+//! assert!(is_safe(r"^\w+@\w+\.com$", &opts));
+//! assert!(!is_safe(r"(\w+\s?)*$", &opts));
+//! assert!(!is_safe("(unclosed", &opts));
+//! ```
 
 #![deny(missing_docs)]
 
+pub use redoscope_analysis as analysis;
+pub use redoscope_automata as automata;
 pub use redoscope_syntax as syntax;
+
+pub use redoscope_automata::Mode;
+pub use redoscope_syntax::{Error, ErrorKind, Flavor, Span};
+
+use redoscope_analysis::{Analysis, Complexity};
+use redoscope_automata::{Budget, BuildError, GaveUp, Nfa};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+/// How to analyze a pattern.
+#[derive(Clone, Debug)]
+pub struct Options {
+    flavor: Flavor,
+    flags: String,
+    mode: Option<Mode>,
+    timeout: Duration,
+    steps: u64,
+    max_states: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            flavor: Flavor::Js,
+            flags: String::new(),
+            mode: None,
+            timeout: Duration::from_secs(1),
+            steps: 200_000_000,
+            max_states: 20_000,
+        }
+    }
+}
+
+impl Options {
+    /// Default options: JS, no flags, the flavor's usual matching mode, a
+    /// deadline of one second.
+    pub fn new() -> Options {
+        Options::default()
+    }
+
+    /// The flavor the pattern is written in. Default: JS.
+    pub fn flavor(mut self, flavor: Flavor) -> Options {
+        self.flavor = flavor;
+        self
+    }
+
+    /// Flags in the flavor's letters. Default: none.
+    pub fn flags(mut self, flags: &str) -> Options {
+        self.flags = flags.to_string();
+        self
+    }
+
+    /// The matching API the pattern is used with. Default: the flavor's most
+    /// common one (see [`default_mode`]).
+    pub fn mode(mut self, mode: Mode) -> Options {
+        self.mode = Some(mode);
+        self
+    }
+
+    /// The deadline for the whole analysis. Default: 1 s. When it passes,
+    /// the verdict is `unknown`.
+    pub fn timeout(mut self, timeout: Duration) -> Options {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The deterministic step budget (independent of machine speed).
+    /// Default: 200,000,000.
+    pub fn steps(mut self, steps: u64) -> Options {
+        self.steps = steps;
+        self
+    }
+
+    /// The most automaton states (memory bound). Default: 20,000.
+    pub fn max_states(mut self, n: usize) -> Options {
+        self.max_states = n;
+        self
+    }
+
+    /// The flavor.
+    pub fn get_flavor(&self) -> Flavor {
+        self.flavor
+    }
+
+    /// The matching mode that will be used.
+    pub fn get_mode(&self) -> Mode {
+        self.mode
+            .unwrap_or_else(|| default_mode(self.flavor, &self.flags))
+    }
+}
+
+/// The most common matching API of a flavor: search everywhere, except
+/// Java (`String.matches` / `Matcher.matches`, full) and sticky JS (`y`,
+/// prefix).
+pub fn default_mode(flavor: Flavor, flags: &str) -> Mode {
+    match flavor {
+        Flavor::Java => Mode::Full,
+        Flavor::Js if flags.contains('y') => Mode::Prefix,
+        _ => Mode::Search,
+    }
+}
+
+/// The three-way verdict (plus `error` for patterns the flavor rejects, in
+/// reports).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Linear on a backtracking engine (up to the search loop).
+    Safe,
+    /// A backtracking engine can be driven into super-linear work.
+    Vulnerable,
+    /// The analysis could not decide (see the reason).
+    Unknown,
+    /// The pattern is not valid in its flavor.
+    Error,
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Verdict::Safe => "safe",
+            Verdict::Vulnerable => "vulnerable",
+            Verdict::Unknown => "unknown",
+            Verdict::Error => "error",
+        })
+    }
+}
+
+/// Growth of the work of a failing match, as reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Growth {
+    /// Linear.
+    Linear,
+    /// `O(n^degree)`.
+    Polynomial {
+        /// The degree.
+        degree: u32,
+    },
+    /// Exponential.
+    Exponential,
+}
+
+impl fmt::Display for Growth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Growth::Linear => f.write_str("linear"),
+            Growth::Polynomial { degree } => write!(f, "polynomial (degree {degree})"),
+            Growth::Exponential => f.write_str("exponential"),
+        }
+    }
+}
+
+impl From<Complexity> for Growth {
+    fn from(c: Complexity) -> Growth {
+        match c {
+            Complexity::Linear => Growth::Linear,
+            Complexity::Polynomial { degree } => Growth::Polynomial { degree },
+            Complexity::Exponential => Growth::Exponential,
+        }
+    }
+}
+
+/// A byte range of the pattern, as reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Range {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl From<Span> for Range {
+    fn from(s: Span) -> Range {
+        Range {
+            start: s.start,
+            end: s.end,
+        }
+    }
+}
+
+/// One pumped part of an attack.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AttackPump {
+    /// Text before the pump.
+    pub prefix: String,
+    /// The text repeated.
+    pub pump: String,
+}
+
+/// An attack string: the pumps repeated `repeat` times, then the suffix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Attack {
+    /// The pumped parts.
+    pub pumps: Vec<AttackPump>,
+    /// The text that makes the match fail.
+    pub suffix: String,
+    /// How many times each pump is repeated in `string`.
+    pub repeat: usize,
+    /// The attack text.
+    pub string: String,
+}
+
+impl Attack {
+    /// The attack with each pump repeated `n` times.
+    pub fn with_repeat(&self, n: usize) -> String {
+        let mut s = String::new();
+        for p in &self.pumps {
+            s.push_str(&p.prefix);
+            for _ in 0..n {
+                s.push_str(&p.pump);
+            }
+        }
+        s.push_str(&self.suffix);
+        s
+    }
+}
+
+/// The analysis of one pattern; serializes to the JSON of the command-line
+/// contract.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The pattern.
+    pub pattern: String,
+    /// Its flavor.
+    pub flavor: Flavor,
+    /// Its flags.
+    pub flags: String,
+    /// The matching mode analyzed.
+    pub mode: &'static str,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The growth class (`linear` for safe patterns; none for unknown).
+    pub complexity: Option<Growth>,
+    /// The spans whose repetition causes the blow-up.
+    pub hotspot: Vec<Range>,
+    /// A concrete attack (for vulnerable verdicts).
+    pub attack: Option<Attack>,
+    /// Whether the finding rests on over-approximations (lookaround,
+    /// backreferences, atomic groups) and must be confirmed by running it.
+    pub needs_confirmation: bool,
+    /// What is expected on each runtime, from the analysis and what each
+    /// engine is known to do.
+    pub runtimes: BTreeMap<&'static str, String>,
+    /// A suggested rewrite (not produced yet).
+    pub fix: Option<serde_json::Value>,
+    /// Why, for `unknown` and `error`; and what was approximated.
+    pub reason: Option<String>,
+    /// Approximations the analysis made.
+    pub notes: Vec<String>,
+    /// The analysis time in milliseconds.
+    pub elapsed_ms: f64,
+}
+
+impl Report {
+    /// A report for a pattern the flavor rejects.
+    pub fn from_error(pattern: &str, opts: &Options, err: &Error) -> Report {
+        Report {
+            pattern: pattern.to_string(),
+            flavor: opts.flavor,
+            flags: opts.flags.clone(),
+            mode: opts.get_mode().name(),
+            verdict: Verdict::Error,
+            complexity: None,
+            hotspot: vec![],
+            attack: None,
+            needs_confirmation: false,
+            runtimes: BTreeMap::new(),
+            fix: None,
+            reason: Some(format!(
+                "{} at {}..{}",
+                err.message, err.span.start, err.span.end
+            )),
+            notes: vec![],
+            elapsed_ms: 0.0,
+        }
+    }
+}
+
+/// The repeat count for a generated attack: enough to take seconds on a
+/// backtracking engine, small enough to paste.
+fn default_repeat(g: Growth, pump_len: usize) -> usize {
+    let pump_len = pump_len.max(1);
+    match g {
+        Growth::Exponential => 32,
+        Growth::Polynomial { degree } => {
+            // n^degree ≈ 10^10 steps.
+            let n = 10f64.powf(10.0 / degree as f64) as usize;
+            (n / pump_len).clamp(10, 100_000)
+        }
+        Growth::Linear => 0,
+    }
+}
+
+/// What each runtime does with this growth.
+fn runtimes(g: Option<Growth>, nfa: Option<&Nfa>) -> BTreeMap<&'static str, String> {
+    let mut m = BTreeMap::new();
+    let Some(g) = g else { return m };
+    let s = g.to_string();
+    let backref_or_look = nfa.is_some_and(|n| n.has_backref || n.has_lookaround);
+    for rt in [
+        "node", "python", "java", "perl", "php", "dotnet", "ruby<3.2",
+    ] {
+        m.insert(rt, s.clone());
+    }
+    // Ruby 3.2+ memoizes backtracking, except with backreferences and lookaround.
+    m.insert(
+        "ruby>=3.2",
+        if backref_or_look {
+            s.clone()
+        } else {
+            "linear".to_string()
+        },
+    );
+    m.insert("rust-regex", "linear".to_string());
+    m.insert("go", "linear".to_string());
+    m.insert("re2", "linear".to_string());
+    m.insert(
+        "dotnet-nonbacktracking",
+        if backref_or_look {
+            "unsupported".to_string()
+        } else {
+            "linear".to_string()
+        },
+    );
+    m
+}
+
+/// Analyzes `pattern`. An invalid pattern is an [`Error`]; everything else
+/// is a [`Report`], whose verdict may be `unknown` when the budget or the
+/// deadline ran out.
+pub fn check(pattern: &str, opts: &Options) -> Result<Report, Error> {
+    let start = Instant::now();
+    let deadline = start + opts.timeout;
+    let cancel = move || Instant::now() >= deadline;
+    let mut budget = Budget::new(opts.steps, Some(&cancel));
+    let parsed = syntax::parse(pattern, opts.flavor, &opts.flags)?;
+    let lowered = syntax::lower(&parsed)?;
+    let mode = opts.get_mode();
+    let mut notes: Vec<String> = lowered.notes.iter().map(|n| n.message.clone()).collect();
+    let mut report = Report {
+        pattern: pattern.to_string(),
+        flavor: opts.flavor,
+        flags: opts.flags.clone(),
+        mode: mode.name(),
+        verdict: Verdict::Unknown,
+        complexity: None,
+        hotspot: vec![],
+        attack: None,
+        needs_confirmation: false,
+        runtimes: BTreeMap::new(),
+        fix: None,
+        reason: None,
+        notes: vec![],
+        elapsed_ms: 0.0,
+    };
+    let config = automata::Config::default().max_states(opts.max_states);
+    let nfa = match Nfa::build(&lowered.ir, mode, &config, &mut budget) {
+        Ok(nfa) => nfa,
+        Err(BuildError::GaveUp(g)) => {
+            report.reason = Some(gave_up_reason(g, "building the automaton"));
+            report.notes = notes;
+            report.elapsed_ms = start.elapsed().as_secs_f64() * 1e3;
+            return Ok(report);
+        }
+        Err(BuildError::Unsupported { what, span }) => {
+            report.reason = Some(format!(
+                "unsupported construct: {what} at {}..{}",
+                span.start, span.end
+            ));
+            report.hotspot = vec![span.into()];
+            report.notes = notes;
+            report.elapsed_ms = start.elapsed().as_secs_f64() * 1e3;
+            return Ok(report);
+        }
+    };
+    notes.extend(
+        nfa.approximations
+            .iter()
+            .map(|a| format!("{} at {}..{}", a.what, a.span.start, a.span.end)),
+    );
+    match analysis::analyze(&nfa, &analysis::Config::default(), &mut budget) {
+        Ok(Analysis::Safe { .. }) => {
+            report.verdict = Verdict::Safe;
+            report.complexity = Some(Growth::Linear);
+        }
+        Ok(Analysis::Vulnerable(f)) => {
+            let g = Growth::from(f.complexity);
+            report.verdict = Verdict::Vulnerable;
+            report.complexity = Some(g);
+            report.hotspot = f.hotspot.iter().map(|&s| s.into()).collect();
+            report.needs_confirmation = f.needs_confirmation;
+            let pump_len: usize = f.witness.pumps.iter().map(|p| p.pump.chars().count()).sum();
+            let repeat = default_repeat(g, pump_len);
+            let pumps: Vec<AttackPump> = f
+                .witness
+                .pumps
+                .iter()
+                .map(|p| AttackPump {
+                    prefix: p.prefix.clone(),
+                    pump: p.pump.clone(),
+                })
+                .collect();
+            let mut attack = Attack {
+                pumps,
+                suffix: f.witness.suffix.clone(),
+                repeat,
+                string: String::new(),
+            };
+            attack.string = attack.with_repeat(repeat);
+            report.attack = Some(attack);
+            if f.needs_confirmation {
+                report.reason = Some(
+                    "found on an over-approximation (lookaround, backreference or atomic group): confirm by running the attack".into(),
+                );
+            }
+        }
+        Ok(Analysis::Unknown { reason }) => report.reason = Some(reason),
+        Err(g) => report.reason = Some(gave_up_reason(g, "analyzing")),
+    }
+    report.runtimes = runtimes(report.complexity, Some(&nfa));
+    if opts.flavor.is_linear() && report.verdict == Verdict::Vulnerable {
+        notes.push(format!(
+            "{} runs on a linear-time engine: this is what a backtracking runtime would do",
+            opts.flavor
+        ));
+    }
+    report.notes = notes;
+    report.elapsed_ms = start.elapsed().as_secs_f64() * 1e3;
+    Ok(report)
+}
+
+fn gave_up_reason(g: GaveUp, stage: &str) -> String {
+    match g {
+        GaveUp::Cancelled => format!("deadline reached while {stage}"),
+        GaveUp::Steps => format!("step budget exhausted while {stage}"),
+        GaveUp::TooBig(what) => format!("{what} over its size limit while {stage}"),
+    }
+}
+
+/// Whether `pattern` is valid and proven safe within the options' budget.
+/// Invalid patterns, vulnerable ones and undecided ones are all `false`.
+pub fn is_safe(pattern: &str, opts: &Options) -> bool {
+    matches!(check(pattern, opts), Ok(r) if r.verdict == Verdict::Safe)
+}

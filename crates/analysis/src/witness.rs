@@ -1,0 +1,245 @@
+//! Witnesses: prefix, pumps and a failing suffix, found and checked by
+//! running the automaton on sets of states.
+
+use redoscope_automata::{Bits, Budget, GaveUp, Nfa};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One pumped part of a witness: `prefix` then `pump` repeated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Pump {
+    /// Text before the pump (after the previous pump).
+    pub prefix: String,
+    /// The text to repeat.
+    pub pump: String,
+}
+
+/// A structural witness: `pumps[0].prefix pumps[0].pump^n … suffix` keeps
+/// the ambiguous loops busy and makes the whole match fail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Witness {
+    /// The pumped parts, in order.
+    pub pumps: Vec<Pump>,
+    /// The text that makes the match fail after the pumps.
+    pub suffix: String,
+    /// The same in alphabet atoms: `(prefix, pump)` per part.
+    #[serde(skip)]
+    pub atoms: Vec<(Vec<usize>, Vec<usize>)>,
+    /// The suffix in atoms.
+    #[serde(skip)]
+    pub suffix_atoms: Vec<usize>,
+}
+
+impl Witness {
+    /// The attack text with every pump repeated `n` times.
+    pub fn string(&self, n: usize) -> String {
+        let mut s = String::new();
+        for p in &self.pumps {
+            s.push_str(&p.prefix);
+            for _ in 0..n {
+                s.push_str(&p.pump);
+            }
+        }
+        s.push_str(&self.suffix);
+        s
+    }
+}
+
+/// Set-of-states searches on one automaton.
+pub(crate) struct Sim<'a> {
+    pub nfa: &'a Nfa,
+    pub max_subsets: usize,
+}
+
+/// How many rounds of a pump are simulated before giving up on a cycle.
+const PUMP_ROUNDS: usize = 64;
+
+impl Sim<'_> {
+    /// Atoms that can be read from `set` without the match having
+    /// succeeded first.
+    fn allowed_from(&self, set: &Bits, mask: &Bits) -> Vec<usize> {
+        mask.iter()
+            .filter(|&a| !self.nfa.accepts(set, Some(a)))
+            .collect()
+    }
+
+    /// A shortest word leading from `from` to a set holding `target`, never
+    /// through a successful match. Returns the word and the set reached.
+    pub fn reach(
+        &self,
+        from: &Bits,
+        target: u32,
+        mask: &Bits,
+        budget: &mut Budget,
+    ) -> Result<Option<(Vec<usize>, Bits)>, GaveUp> {
+        if from.contains(target as usize) {
+            return Ok(Some((vec![], from.clone())));
+        }
+        let mut seen: HashMap<Bits, (usize, usize)> = HashMap::new();
+        let mut order: Vec<Bits> = vec![from.clone()];
+        seen.insert(from.clone(), (usize::MAX, usize::MAX));
+        let mut head = 0;
+        while head < order.len() {
+            if order.len() > self.max_subsets {
+                return Ok(None);
+            }
+            let set = order[head].clone();
+            for a in self.allowed_from(&set, mask) {
+                budget.tick(set.count() as u64 + 1)?;
+                let next = self.nfa.step(&set, a);
+                if next.is_empty() || seen.contains_key(&next) {
+                    continue;
+                }
+                seen.insert(next.clone(), (head, a));
+                order.push(next.clone());
+                if next.contains(target as usize) {
+                    // Walk back.
+                    let mut word = vec![];
+                    let mut cur = order.len() - 1;
+                    loop {
+                        let (parent, atom) = seen[&order[cur]];
+                        if parent == usize::MAX {
+                            break;
+                        }
+                        word.push(atom);
+                        cur = parent;
+                    }
+                    word.reverse();
+                    return Ok(Some((word, next)));
+                }
+            }
+            head += 1;
+        }
+        Ok(None)
+    }
+
+    /// Reads `pump` over and over from `set`: each round must keep `keep`
+    /// alive and never match. Returns the set once the rounds cycle.
+    pub fn pump(
+        &self,
+        set: &Bits,
+        pump: &[usize],
+        keep: u32,
+        budget: &mut Budget,
+    ) -> Result<Option<Bits>, GaveUp> {
+        let mut cur = set.clone();
+        let mut seen: Vec<Bits> = vec![];
+        for _ in 0..PUMP_ROUNDS {
+            for &a in pump {
+                budget.tick(cur.count() as u64 + 1)?;
+                if self.nfa.accepts(&cur, Some(a)) {
+                    return Ok(None);
+                }
+                cur = self.nfa.step(&cur, a);
+            }
+            if !cur.contains(keep as usize) {
+                return Ok(None);
+            }
+            if seen.contains(&cur) {
+                return Ok(Some(cur));
+            }
+            seen.push(cur.clone());
+        }
+        Ok(Some(cur))
+    }
+
+    /// A shortest word that, read from `set`, ends the text with no match.
+    pub fn failing_suffix(
+        &self,
+        set: &Bits,
+        budget: &mut Budget,
+    ) -> Result<Option<Vec<usize>>, GaveUp> {
+        let mask = self.nfa.alphabet.all();
+        let nl = self.nfa.alphabet.atom_of('\n');
+        let mut seen: HashMap<Bits, (usize, usize)> = HashMap::new();
+        let mut order: Vec<Bits> = vec![set.clone()];
+        seen.insert(set.clone(), (usize::MAX, usize::MAX));
+        let mut head = 0;
+        while head < order.len() {
+            if order.len() > self.max_subsets {
+                return Ok(None);
+            }
+            let cur = order[head].clone();
+            let last_atom = seen[&cur].1;
+            if !self.nfa.accepts(&cur, None) && last_atom != nl {
+                let mut word = vec![];
+                let mut i = head;
+                loop {
+                    let (parent, atom) = seen[&order[i]];
+                    if parent == usize::MAX {
+                        break;
+                    }
+                    word.push(atom);
+                    i = parent;
+                }
+                word.reverse();
+                return Ok(Some(word));
+            }
+            // Prefer atoms that kill the most runs.
+            let mut nexts: Vec<(usize, Bits)> = self
+                .allowed_from(&cur, &mask)
+                .into_iter()
+                .map(|a| (a, self.nfa.step(&cur, a)))
+                .collect();
+            budget.tick(nexts.len() as u64 * (cur.count() as u64 + 1))?;
+            nexts.sort_by_key(|(a, s)| (s.count(), *a));
+            for (a, next) in nexts {
+                if seen.contains_key(&next) {
+                    continue;
+                }
+                seen.insert(next.clone(), (head, a));
+                order.push(next);
+            }
+            head += 1;
+        }
+        Ok(None)
+    }
+
+    /// Builds and checks a witness for a chain of loops: for each
+    /// `(entry, pump)` reach `entry`, then pump; then fail. `None` when no
+    /// failing witness exists along these lines.
+    pub fn witness(
+        &self,
+        chain: &[(u32, Vec<usize>)],
+        budget: &mut Budget,
+    ) -> Result<Option<Witness>, GaveUp> {
+        let mask = self.nfa.alphabet.all();
+        let mut set = self.nfa.start_set();
+        let mut atoms = vec![];
+        for (entry, pump) in chain {
+            let Some((prefix, reached)) = self.reach(&set, *entry, &mask, budget)? else {
+                return Ok(None);
+            };
+            // Keep only the runs at the loop entry and the rest as they are:
+            // the engine explores all of them.
+            let Some(pumped) = self.pump(&reached, pump, *entry, budget)? else {
+                return Ok(None);
+            };
+            atoms.push((prefix, pump.clone()));
+            set = pumped;
+        }
+        // Attempts that start in the suffix (or at the end) no longer matter:
+        // a backtracking search has already paid for every earlier one.
+        set.remove(redoscope_automata::SEARCH as usize);
+        let Some(suffix) = self.failing_suffix(&set, budget)? else {
+            return Ok(None);
+        };
+        let text = |w: &[usize]| -> String {
+            w.iter()
+                .map(|&a| self.nfa.alphabet.representative(a))
+                .collect()
+        };
+        Ok(Some(Witness {
+            pumps: atoms
+                .iter()
+                .map(|(p, u)| Pump {
+                    prefix: text(p),
+                    pump: text(u),
+                })
+                .collect(),
+            suffix: text(&suffix),
+            atoms,
+            suffix_atoms: suffix,
+        }))
+    }
+}

@@ -1,0 +1,50 @@
+//! Running the automaton on sets of states: what a backtracking engine
+//! explores, all at once. Used to check that an attack string really makes
+//! the overall match fail.
+
+use crate::bits::Bits;
+use crate::nfa::{Accept, Nfa, START};
+
+impl Nfa {
+    /// The set holding just the start state.
+    pub fn start_set(&self) -> Bits {
+        let mut b = Bits::new(self.len());
+        b.insert(START as usize);
+        b
+    }
+
+    /// The states reached from `set` by reading a character of `atom`.
+    pub fn step(&self, set: &Bits, atom: usize) -> Bits {
+        let mut out = Bits::new(self.len());
+        for s in set.iter() {
+            for e in &self.edges[s] {
+                if e.label.contains(atom) {
+                    out.insert(e.to as usize);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a run in `set` is a successful match before reading a
+    /// character of `next` (or at the end of the text, for `None`).
+    ///
+    /// When whether it matches depends on more than the atom (`$` before a
+    /// final newline), it answers yes: a caller looking for a failing input
+    /// then avoids that atom.
+    pub fn accepts(&self, set: &Bits, next: Option<usize>) -> bool {
+        let nl = self.alphabet.atom_of('\n');
+        set.iter().any(|s| match self.states[s].accept {
+            Accept::No => false,
+            Accept::Anywhere => true,
+            Accept::AtEnd => next.is_none(),
+            Accept::AtEndOrBeforeNewline => next.is_none_or(|a| a == nl),
+            Accept::BeforeLineTerminator => next.is_none_or(|a| {
+                self.alphabet
+                    .atom(a)
+                    .first()
+                    .is_some_and(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}'))
+            }),
+        })
+    }
+}

@@ -1,0 +1,228 @@
+//! Text rendering of reports, in the style of a rustc / ruff diagnostic.
+
+use redoscope::{Attack, Error, Growth, Options, Report, Verdict};
+use std::io::{self, Write};
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn red(&self, s: &str) -> String {
+        self.wrap("1;31", s)
+    }
+    fn green(&self, s: &str) -> String {
+        self.wrap("1;32", s)
+    }
+    fn yellow(&self, s: &str) -> String {
+        self.wrap("1;33", s)
+    }
+    fn bold(&self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+    fn blue(&self, s: &str) -> String {
+        self.wrap("1;34", s)
+    }
+}
+
+/// Shows control characters and non-ASCII whitespace visibly.
+pub fn visible(s: &str) -> String {
+    let mut o = String::new();
+    for c in s.chars() {
+        match c {
+            '\n' => o.push_str("\\n"),
+            '\r' => o.push_str("\\r"),
+            '\t' => o.push_str("\\t"),
+            c if c.is_control() || (c.is_whitespace() && c != ' ') => {
+                o.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Shortens the attack's repeat so that the string fits `max` characters.
+pub fn limit_attack(a: &mut Attack, max: usize) {
+    let fixed: usize = a
+        .pumps
+        .iter()
+        .map(|p| p.prefix.chars().count())
+        .sum::<usize>()
+        + a.suffix.chars().count();
+    let per: usize = a
+        .pumps
+        .iter()
+        .map(|p| p.pump.chars().count())
+        .sum::<usize>()
+        .max(1);
+    let n = max.saturating_sub(fixed) / per;
+    if n < a.repeat {
+        a.repeat = n;
+        a.string = a.with_repeat(n);
+    }
+}
+
+fn why(r: &Report) -> String {
+    match r.complexity {
+        Some(Growth::Exponential) => "the pumped text can be split among the repetitions in exponentially many ways, and a backtracking engine tries them all before failing".into(),
+        Some(Growth::Polynomial { degree }) => format!(
+            "{} repetitions in sequence can share the pumped text in O(n^{}) ways{}, and a backtracking engine tries them all before failing",
+            degree,
+            degree,
+            if r.mode == "search" { " (counting the engine's retry at each start position)" } else { "" }
+        ),
+        _ => String::new(),
+    }
+}
+
+fn underline(pattern: &str, spans: &[redoscope::Range]) -> String {
+    let mut marks = String::new();
+    for (i, c) in pattern.char_indices() {
+        let on = spans.iter().any(|s| i >= s.start && i < s.end);
+        let w = visible(&c.to_string()).chars().count();
+        for _ in 0..w {
+            marks.push(if on { '^' } else { ' ' });
+        }
+    }
+    marks.trim_end().to_string()
+}
+
+/// Writes one report.
+pub fn report(out: &mut impl Write, r: &Report, color: bool) -> io::Result<()> {
+    let p = Paint { on: color };
+    let ctx = format!(
+        "{}, {} mode{}",
+        r.flavor,
+        r.mode,
+        if r.flags.is_empty() {
+            String::new()
+        } else {
+            format!(", flags {}", r.flags)
+        }
+    );
+    match r.verdict {
+        Verdict::Safe => {
+            writeln!(
+                out,
+                "{}: {} ({ctx})",
+                p.green("safe"),
+                p.bold(&visible(&r.pattern))
+            )?;
+            writeln!(
+                out,
+                "  = linear on a backtracking engine: no ambiguity a failing input can exploit"
+            )?;
+        }
+        Verdict::Unknown => {
+            writeln!(
+                out,
+                "{}: {} ({ctx})",
+                p.yellow("unknown"),
+                p.bold(&visible(&r.pattern))
+            )?;
+            if let Some(reason) = &r.reason {
+                writeln!(out, "  = reason: {reason}")?;
+            }
+        }
+        Verdict::Error => {
+            writeln!(
+                out,
+                "{}: {} ({ctx})",
+                p.red("error"),
+                p.bold(&visible(&r.pattern))
+            )?;
+            if let Some(reason) = &r.reason {
+                writeln!(out, "  = {reason}")?;
+            }
+        }
+        Verdict::Vulnerable => {
+            let growth = r.complexity.map(|g| g.to_string()).unwrap_or_default();
+            writeln!(
+                out,
+                "{}: {growth} backtracking ({ctx})",
+                p.red("vulnerable")
+            )?;
+            writeln!(out, "   {}", p.blue("|"))?;
+            writeln!(out, "   {} {}", p.blue("|"), visible(&r.pattern))?;
+            writeln!(
+                out,
+                "   {} {} {}",
+                p.blue("|"),
+                p.red(&underline(&r.pattern, &r.hotspot)),
+                p.red("hotspot")
+            )?;
+            writeln!(out, "   {}", p.blue("|"))?;
+            if let Some(a) = &r.attack {
+                let parts: Vec<String> = a
+                    .pumps
+                    .iter()
+                    .map(|pm| {
+                        let pre = if pm.prefix.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{:?} + ", visible(&pm.prefix))
+                        };
+                        format!("{pre}{:?}×{}", visible(&pm.pump), a.repeat)
+                    })
+                    .collect();
+                writeln!(
+                    out,
+                    "   = attack: {} + {:?} ({} chars)",
+                    parts.join(" + "),
+                    visible(&a.suffix),
+                    a.string.chars().count()
+                )?;
+            }
+            writeln!(out, "   = why: {}", why(r))?;
+            if r.needs_confirmation {
+                writeln!(out, "   = note: {}", r.reason.clone().unwrap_or_default())?;
+            }
+            if !r.runtimes.is_empty() {
+                let rt: Vec<String> = r
+                    .runtimes
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect();
+                writeln!(out, "   = runtimes: {}", rt.join(", "))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes a pattern error with its caret.
+pub fn error(
+    out: &mut impl Write,
+    pattern: &str,
+    opts: &Options,
+    e: &Error,
+    color: bool,
+) -> io::Result<()> {
+    let p = Paint { on: color };
+    writeln!(
+        out,
+        "{}: {} ({})",
+        p.red("error"),
+        p.bold(&e.message),
+        opts.get_flavor()
+    )?;
+    let what = if e.kind == redoscope::ErrorKind::InvalidFlag {
+        "flags"
+    } else {
+        "pattern"
+    };
+    writeln!(out, "  --> {what} bytes {}..{}", e.span.start, e.span.end)?;
+    for l in e.caret().lines() {
+        writeln!(out, "   | {}", p.red(l))?;
+    }
+    let _ = pattern;
+    Ok(())
+}
