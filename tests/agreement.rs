@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 
 #[allow(dead_code)] // its `main` is the oracle example's; the tests use `verdict`
 #[path = "../scripts/oracle/pcre2.rs"]
-mod pcre2_oracle;
+pub(crate) mod pcre2_oracle;
 
 /// The agreement (in percent) that the js and python groups must reach.
 const THRESHOLD: f64 = 99.9;

@@ -15,7 +15,10 @@ fn deeply_nested_groups_are_a_clear_error() {
     for flavor in Flavor::ALL {
         let err = syntax::parse(&pattern, flavor, "").expect_err("nesting beyond the limit");
         assert_eq!(err.kind, ErrorKind::NestLimitExceeded, "{flavor}: {err}");
-        assert!(err.span.end <= pattern.len(), "{flavor}: span inside the pattern");
+        assert!(
+            err.span.end <= pattern.len(),
+            "{flavor}: span inside the pattern"
+        );
         assert!(err.message.contains("nest"), "{flavor}: {}", err.message);
     }
 }
@@ -59,7 +62,8 @@ fn one_megabyte_pattern() {
         let l = syntax::lower(&p).unwrap_or_else(|e| panic!("{flavor}: {e}"));
         assert_eq!(l.ir.props.max_len, Some(2), "{flavor}");
         if flavor != Flavor::Go {
-            let p = syntax::parse(&big_class, flavor, "").unwrap_or_else(|e| panic!("{flavor}: {e}"));
+            let p =
+                syntax::parse(&big_class, flavor, "").unwrap_or_else(|e| panic!("{flavor}: {e}"));
             let l = syntax::lower(&p).unwrap_or_else(|e| panic!("{flavor}: {e}"));
             assert_eq!(l.ir.props.min_len, 1, "{flavor}");
         }
@@ -82,7 +86,8 @@ fn properties_in_case_insensitive_v_mode() {
         r"[^\p{Any}]",
     ];
     for pattern in cases {
-        let p = syntax::parse(pattern, Flavor::Js, "iv").unwrap_or_else(|e| panic!("{pattern}: {e}"));
+        let p =
+            syntax::parse(pattern, Flavor::Js, "iv").unwrap_or_else(|e| panic!("{pattern}: {e}"));
         syntax::lower(&p).unwrap_or_else(|e| panic!("{pattern}: {e}"));
     }
     // 10,000 properties in one class.

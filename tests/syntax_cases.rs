@@ -28,8 +28,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 #[allow(dead_code)] // its `main` is the oracle example's; the tests use `verdict`
-#[path = "../scripts/oracle/pcre2.rs"]
-mod pcre2_oracle;
+use crate::agreement::pcre2_oracle;
 
 /// The case files, relative to the package root, and their flavors.
 const FILES: &[(&str, Flavor)] = &[

@@ -286,7 +286,9 @@ fn eda_cycle(
     let label = |i: usize, k: usize| &nfa.edges[comp_states[i] as usize][k].label;
     // BFS over (pair, diverged).
     let start = (d * m + d, false);
-    let mut prev: HashMap<(usize, bool), ((usize, bool), usize, usize, usize)> = HashMap::new();
+    // (pair, diverged) -> (previous, atom, edge of the first run, of the second)
+    type Back = ((usize, bool), usize, usize, usize);
+    let mut prev: HashMap<(usize, bool), Back> = HashMap::new();
     let mut queue = VecDeque::from([start]);
     let mut found = None;
     'bfs: while let Some((node, div)) = queue.pop_front() {
@@ -379,9 +381,9 @@ fn ida_edges(
     let ncomp = members.len();
     let mut out = vec![];
     let mut preds: Vec<Vec<u32>> = vec![vec![]; n];
-    for v in 0..n {
+    for (v, es) in nfa.edges.iter().enumerate() {
         if reach[v] {
-            for e in &nfa.edges[v] {
+            for e in es {
                 preds[e.to as usize].push(v as u32);
             }
         }

@@ -248,8 +248,11 @@ struct Frag {
 }
 
 fn add_nullable(v: &mut Vec<Looks>, l: Looks) {
-    if v.iter().any(|&m| m & l == m) {
-        return;
+    // A subset already there makes `l` redundant.
+    for &m in v.iter() {
+        if m & l == m {
+            return;
+        }
     }
     v.retain(|&m| m & l != l);
     v.push(l);

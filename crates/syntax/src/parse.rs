@@ -1052,7 +1052,7 @@ impl<'a> Parser<'a> {
             'r' => lit(0x0D, LiteralKind::Special),
             't' => lit(0x09, LiteralKind::Special),
             'f' => lit(0x0C, LiteralKind::Special),
-            'v' if fl != Flavor::Go || true => lit(0x0B, LiteralKind::Special),
+            'v' => lit(0x0B, LiteralKind::Special),
             'a' if fl != Flavor::Js => lit(0x07, LiteralKind::Special),
             'e' if matches!(
                 fl,
@@ -1119,7 +1119,6 @@ impl<'a> Parser<'a> {
             'Q' if matches!(fl, Flavor::Java | Flavor::Pcre | Flavor::Go) => Ok(Esc::Quote),
             // A stray `\E` is ignored by PCRE; Java rejects it.
             'E' if fl == Flavor::Pcre => Ok(Esc::Nothing),
-            '<' | '>' if fl == Flavor::Ruby && false => unreachable!(),
             'x' => self.escape_x(start),
             'u' => self.escape_u(start, in_class),
             'U' if fl == Flavor::Python => match self.hex_digits(8) {
@@ -1853,9 +1852,7 @@ impl<'a> Parser<'a> {
                     self.pos = save;
                 }
                 if self.u {
-                    if in_class && c == '0' || true {
-                        return self.bad_escape(start);
-                    }
+                    return self.bad_escape(start);
                 }
                 // Annex B legacy octal, or identity escape of 8 and 9.
                 if c >= '8' {
@@ -2046,7 +2043,7 @@ impl<'a> Parser<'a> {
                     // Go: \0 is not valid; octal \123 is.
                 }
                 self.pos = digits_start;
-                if c >= '1' && c <= '7' || c == '0' {
+                if ('1'..='7').contains(&c) || c == '0' {
                     // RE2 accepts octal \1-\7 only followed by more digits; Go: \[0-7]{1,3} when not \1-\9 alone?
                     if c != '0' && !self.rest()[1..].starts_with(|d: char| ('0'..='7').contains(&d))
                     {
@@ -2233,27 +2230,25 @@ impl<'a> Parser<'a> {
         let wf = |t: &BackrefTarget| self.backref_width(t);
         let (min, max) = width(ast, &wf);
         match self.fl {
-            Flavor::Python => {
-                if max != Some(min) {
+            Flavor::Python
+                if max != Some(min) => {
                     return self.err(
                         K::LookbehindNotFixed,
                         span,
                         "look-behind requires fixed-width pattern",
                     );
                 }
-            }
-            Flavor::Java => {
+            Flavor::Java
                 // Java needs an "obvious maximum length": bounded, except that
                 // a greedy or possessive repetition of one character may be
                 // unbounded; no backreferences.
-                if contains_backref(ast) || !java_lookbehind_bounded(ast) {
+                if (contains_backref(ast) || !java_lookbehind_bounded(ast)) => {
                     return self.err(
                         K::LookbehindNotFixed,
                         span,
                         "Look-behind group does not have an obvious maximum length",
                     );
                 }
-            }
             Flavor::Pcre => {
                 // Each top-level branch is fixed-length, or bounded by 255.
                 let branches: Vec<&Ast> = match &ast.kind {
@@ -2280,15 +2275,14 @@ impl<'a> Parser<'a> {
                     );
                 }
             }
-            Flavor::Ruby => {
-                if max.is_none() {
+            Flavor::Ruby
+                if max.is_none() => {
                     return self.err(
                         K::LookbehindNotFixed,
                         span,
                         "invalid pattern in look-behind",
                     );
                 }
-            }
             _ => {}
         }
         Ok(())
@@ -2940,10 +2934,10 @@ impl<'a> Parser<'a> {
                     self.bump();
                 }
                 c if allowed.contains(c)
-                    && !(fl == Flavor::Pcre
-                        && "DSWPT".contains(c)
-                        && !change.on.ends_with('a')
-                        && !change.off.ends_with('a')) =>
+                    && (fl != Flavor::Pcre
+                        || !"DSWPT".contains(c)
+                        || change.on.ends_with('a')
+                        || change.off.ends_with('a')) =>
                 {
                     self.bump();
                     if neg {
@@ -3436,12 +3430,7 @@ impl<'a> Parser<'a> {
                 }
                 _ => {
                     // A class escape at either end.
-                    let lenient = (fl == Flavor::Js && !self.u)
-                        || fl == Flavor::Ruby
-                        || (fl == Flavor::Pcre
-                            && !matches!(end_atom, ClassItemKind::Literal(_))
-                            && matches!(atom, ClassItemKind::Literal(_))
-                            && false);
+                    let lenient = (fl == Flavor::Js && !self.u) || fl == Flavor::Ruby;
                     // PCRE2 rejects a class escape as either end of a range.
                     let pcre_ok = false;
                     if lenient
@@ -3473,7 +3462,8 @@ impl<'a> Parser<'a> {
                         Flavor::Java => "Illegal character range".to_string(),
                         Flavor::Pcre => "invalid range in character class".to_string(),
                         Flavor::Dotnet => {
-                            format!("A subtraction must be the last element in a character class.")
+                            "A subtraction must be the last element in a character class."
+                                .to_string()
                         }
                         _ => "invalid character class range".to_string(),
                     };
@@ -3762,8 +3752,15 @@ fn unicode_mark_or_connector(c: char) -> bool {
 fn java_lookbehind_bounded(ast: &Ast) -> bool {
     fn single(a: &Ast) -> bool {
         match &a.kind {
-            AstKind::Literal(_) | AstKind::Dot | AstKind::Perl(_) | AstKind::Property(_) | AstKind::Class(_) => true,
-            AstKind::Group(g) => matches!(g.kind, GroupKind::Capture { .. } | GroupKind::NonCapture) && single(&g.ast),
+            AstKind::Literal(_)
+            | AstKind::Dot
+            | AstKind::Perl(_)
+            | AstKind::Property(_)
+            | AstKind::Class(_) => true,
+            AstKind::Group(g) => {
+                matches!(g.kind, GroupKind::Capture { .. } | GroupKind::NonCapture)
+                    && single(&g.ast)
+            }
             _ => false,
         }
     }
@@ -3845,10 +3842,7 @@ pub(crate) fn width(
     stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || width_inner(ast, br))
 }
 
-fn width_inner(
-    ast: &Ast,
-    br: &dyn Fn(&BackrefTarget) -> (u32, Option<u32>),
-) -> (u32, Option<u32>) {
+fn width_inner(ast: &Ast, br: &dyn Fn(&BackrefTarget) -> (u32, Option<u32>)) -> (u32, Option<u32>) {
     let width = |a: &Ast| width(a, br);
     match &ast.kind {
         AstKind::Empty | AstKind::Assertion { .. } | AstKind::SetFlags(_) => (0, Some(0)),
@@ -3900,7 +3894,7 @@ fn width_inner(
         AstKind::Backref(b) => br(&b.target),
         AstKind::Conditional(c) => {
             let (a, b) = width(&c.yes);
-            let (x, y) = c.no.as_ref().map(|a| width(a)).unwrap_or((0, Some(0)));
+            let (x, y) = c.no.as_ref().map(width).unwrap_or((0, Some(0)));
             (
                 a.min(x),
                 match (b, y) {
