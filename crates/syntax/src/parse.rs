@@ -74,6 +74,8 @@ fn java_strip_comments(pat: &str, mut x: bool) -> Option<(String, Vec<usize>)> {
     let mut out = String::with_capacity(pat.len());
     let mut map = Vec::with_capacity(pat.len() + 1);
     let mut removed = false;
+    let mut scopes: Vec<bool> = Vec::new();
+    let mut class_depth = 0u32;
     let mut it = pat.char_indices().peekable();
     let push = |out: &mut String, map: &mut Vec<usize>, i: usize, c: char| {
         for k in 0..c.len_utf8() {
@@ -101,20 +103,43 @@ fn java_strip_comments(pat: &str, mut x: bool) -> Option<(String, Vec<usize>)> {
                     }
                 }
             }
-            '(' if pat[i..].starts_with("(?") => {
-                let body: String = pat[i + 2..]
-                    .chars()
-                    .take_while(|c| "idmsuxUc-".contains(*c))
-                    .collect();
-                if let Some((on, off)) = body.split_once('-') {
+            '[' => {
+                class_depth += 1;
+                push(&mut out, &mut map, i, c);
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                push(&mut out, &mut map, i, c);
+            }
+            '(' if class_depth == 0 => {
+                // Inline flags: `(?x)` changes the rest of the group,
+                // `(?x:…)` only its own body; every group restores the mode
+                // it started with.
+                let body: String = pat[i + 1..]
+                    .strip_prefix('?')
+                    .map(|r| r.chars().take_while(|c| "idmsuxUc-".contains(*c)).collect())
+                    .unwrap_or_default();
+                let after = pat[i + 1..].strip_prefix('?').map(|r| &r[body.len()..]);
+                let is_flags = !body.is_empty()
+                    && after.is_some_and(|a| a.starts_with(')') || a.starts_with(':'));
+                let set_only = is_flags && after.is_some_and(|a| a.starts_with(')'));
+                if !set_only {
+                    scopes.push(x);
+                }
+                if is_flags {
+                    let (on, off) = body.split_once('-').unwrap_or((&body, ""));
                     if on.contains('x') {
                         x = true;
                     }
                     if off.contains('x') {
                         x = false;
                     }
-                } else if body.contains('x') {
-                    x = true;
+                }
+                push(&mut out, &mut map, i, c);
+            }
+            ')' if class_depth == 0 => {
+                if let Some(prev) = scopes.pop() {
+                    x = prev;
                 }
                 push(&mut out, &mut map, i, c);
             }
@@ -183,6 +208,11 @@ struct Parser<'a> {
     quoting: bool,
     /// JS without `u`: the low surrogate of an astral class character, read next.
     pending_low: Option<(u32, Span)>,
+    /// Pre-scan: the number of unnamed capture groups (.NET numbering).
+    unnamed_total: u32,
+    /// .NET: unnamed and named groups numbered so far.
+    dn_unnamed: u32,
+    dn_named: u32,
     /// Set just before the body of a PCRE `(?|…)` is parsed: its base group number.
     branch_reset: Option<u32>,
     /// End of the PCRE start-of-pattern options `(*UTF)(*UCP)…` read so far.
@@ -229,6 +259,9 @@ impl<'a> Parser<'a> {
             group_widths: Vec::new(),
             lookbehind_first_group: None,
             branch_reset: None,
+            unnamed_total: 0,
+            dn_unnamed: 0,
+            dn_named: 0,
             start_opts_end: 0,
             width_budget: 1_000_000,
         }
@@ -348,6 +381,7 @@ impl<'a> Parser<'a> {
         let mut i = 0;
         let mut in_class = false;
         let mut count = 0u32;
+        let mut unnamed = 0u32;
         while i < b.len() {
             match b[i] {
                 b'\\' => {
@@ -366,9 +400,15 @@ impl<'a> Parser<'a> {
                 b']' if in_class => in_class = false,
                 b'(' if !in_class => {
                     let r = &b[i + 1..];
+                    if r.starts_with(b"?(") && !r.starts_with(b"?(?") {
+                        // A conditional's `(cond)` is not a group.
+                        i += 3;
+                        continue;
+                    }
                     if r.first() != Some(&b'?') && r.first() != Some(&b'*') {
                         if !self.no_capture {
                             count += 1;
+                            unnamed += 1;
                         }
                     } else if r.starts_with(b"?<")
                         && !r.starts_with(b"?<=")
@@ -385,6 +425,11 @@ impl<'a> Parser<'a> {
             i += 1;
         }
         self.total_caps = count;
+        self.unnamed_total = unnamed;
+        if self.fl == Flavor::Ruby && self.has_names {
+            // Onigmo: once a pattern names groups, plain groups do not capture.
+            self.no_capture = true;
+        }
     }
 
     fn finish(&mut self) -> Result<()> {
@@ -507,11 +552,12 @@ impl<'a> Parser<'a> {
                             c: c as u32,
                             kind: LiteralKind::Quoted,
                         };
+                        // Quoted: a following `*` is quoted too. A quantifier
+                        // after `\E` applies to the last quoted character.
                         items.push(Ast {
                             span: self.span_from(s),
                             kind: AstKind::Literal(lit),
                         });
-                        self.parse_quantifiers(&mut items)?;
                         continue;
                     }
                     None => {
@@ -526,8 +572,11 @@ impl<'a> Parser<'a> {
             }
             if let Some(atom) = self.parse_atom()? {
                 items.push(atom);
+                self.parse_quantifiers(&mut items)?;
+            } else if !self.quoting {
+                // A stray `\E`: what follows quantifies the previous item.
+                self.parse_quantifiers(&mut items)?;
             }
-            self.parse_quantifiers(&mut items)?;
         }
         Ok(match items.len() {
             0 => Ast {
@@ -2016,6 +2065,13 @@ impl<'a> Parser<'a> {
                 };
                 if is_ref {
                     let span = self.span_from(start);
+                    if self.fl == Flavor::Ruby && self.has_names {
+                        return self.err(
+                            K::InvalidBackreference,
+                            span,
+                            "numbered backref/call is not allowed. (use name)",
+                        );
+                    }
                     if self.fl == Flavor::Dotnet && n > self.total_caps {
                         return self.err(
                             K::InvalidBackreference,
@@ -2107,7 +2163,8 @@ impl<'a> Parser<'a> {
             }
             Flavor::Ruby => esc(c),
             Flavor::Go => {
-                if c.is_ascii_punctuation() {
+                // RE2: any escaped ASCII character that is not a letter or digit.
+                if c.is_ascii() && !c.is_ascii_alphanumeric() {
                     return esc(c);
                 }
                 self.bad_escape(start)
@@ -2289,6 +2346,27 @@ impl<'a> Parser<'a> {
     }
 
     fn new_capture(&mut self, name: Option<GroupName>, span: Span) -> Result<GroupKind> {
+        if self.fl == Flavor::Dotnet {
+            // .NET numbers unnamed groups first, then named ones, and a
+            // repeated name is the same group.
+            let index = match &name {
+                None => {
+                    self.dn_unnamed += 1;
+                    self.dn_unnamed
+                }
+                Some(n) => match self.names.iter().find(|(m, _)| *m == n.name) {
+                    Some((_, i)) => *i,
+                    None => {
+                        self.dn_named += 1;
+                        let i = self.unnamed_total + self.dn_named;
+                        self.names.push((n.name.clone(), i));
+                        i
+                    }
+                },
+            };
+            self.caps = self.caps.max(index);
+            return Ok(GroupKind::Capture { index, name });
+        }
         self.caps += 1;
         let index = self.caps;
         if let Some(n) = &name {
@@ -3011,6 +3089,10 @@ impl<'a> Parser<'a> {
                 );
             }
         }
+        if fl == Flavor::Python && change.on.is_empty() && !neg && self.peek() == Some(')') {
+            let span = Span::new(start, self.pos + 1);
+            return self.err(K::InvalidGroup, span, "unknown extension ?)");
+        }
         let scoped = self.eat(':');
         if !scoped {
             self.bump(); // ')'
@@ -3328,7 +3410,10 @@ impl<'a> Parser<'a> {
                         self.bump();
                         break;
                     }
-                    Some('[') if nested_ok && !self.rest().starts_with("[:") => {
+                    // Java has no POSIX brackets: `[[:a]]` nests a class.
+                    Some('[')
+                        if nested_ok && !(fl == Flavor::Ruby && self.looks_like_posix_class()) =>
+                    {
                         let inner = self.parse_class()?;
                         items.push(ClassItem {
                             span: inner.span,

@@ -1313,9 +1313,113 @@ fn escape_operator_chars(s: &mut ClassSet) {
     }
 }
 
-/// Work around parser bugs found by these tests (listed in the report) so
-/// that the rest keeps being tested; set to `false` to see them fail.
-const KNOWN_PARSER_BUGS: bool = true;
+/// Workarounds for parser bugs these tests found (quoted quantifier
+/// characters, Java's inline `(?x)` scope), all fixed since: kept as a switch
+/// to turn back on while a new parser bug is being fixed.
+const KNOWN_PARSER_BUGS: bool = false;
+
+/// Visits every node (pre-order).
+fn walk<'a>(a: &'a Ast, f: &mut dyn FnMut(&'a Ast)) {
+    f(a);
+    match &a.kind {
+        AstKind::Group(g) => walk(&g.ast, f),
+        AstKind::Repetition(r) => walk(&r.ast, f),
+        AstKind::Alternation(v) | AstKind::Concat(v) => v.iter().for_each(|x| walk(x, f)),
+        AstKind::Conditional(c) => {
+            if let Condition::Assertion(x) = &c.condition {
+                walk(x, f);
+            }
+            walk(&c.yes, f);
+            if let Some(n) = &c.no {
+                walk(n, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn mixes_named_and_numbered(a: &Ast) -> bool {
+    let (mut named, mut unnamed, mut numbered) = (false, false, false);
+    walk(a, &mut |n| match &n.kind {
+        AstKind::Group(g) => {
+            if let GroupKind::Capture { name, .. } = &g.kind {
+                if name.is_some() {
+                    named = true;
+                } else {
+                    unnamed = true;
+                }
+            }
+        }
+        AstKind::Backref(b) if !matches!(b.target, BackrefTarget::Name(_)) => numbered = true,
+        AstKind::Conditional(c) if matches!(c.condition, Condition::Group(_)) => numbered = true,
+        _ => {}
+    });
+    named && (unnamed || numbered)
+}
+
+/// The tree with .NET's group numbers: unnamed groups first, in order, then
+/// named ones (a repeated name keeps its number).
+fn dotnet_renumber(a: &Ast) -> Ast {
+    let mut caps: Vec<(u32, Option<String>)> = vec![];
+    walk(a, &mut |n| {
+        if let AstKind::Group(g) = &n.kind {
+            if let GroupKind::Capture { index, name } = &g.kind {
+                caps.push((*index, name.as_ref().map(|x| x.name.clone())));
+            }
+        }
+    });
+    let unnamed = caps.iter().filter(|c| c.1.is_none()).count() as u32;
+    let mut map = std::collections::HashMap::new();
+    let (mut u, mut names): (u32, Vec<String>) = (0, vec![]);
+    for (old, name) in &caps {
+        let new = match name {
+            None => {
+                u += 1;
+                u
+            }
+            Some(nm) => match names.iter().position(|x| x == nm) {
+                Some(i) => unnamed + 1 + i as u32,
+                None => {
+                    names.push(nm.clone());
+                    unnamed + names.len() as u32
+                }
+            },
+        };
+        map.insert(*old, new);
+    }
+    fn rewrite(a: &mut Ast, map: &std::collections::HashMap<u32, u32>) {
+        match &mut a.kind {
+            AstKind::Group(g) => {
+                if let GroupKind::Capture { index, .. } = &mut g.kind {
+                    *index = map.get(index).copied().unwrap_or(*index);
+                }
+                rewrite(&mut g.ast, map);
+            }
+            AstKind::Backref(b) => {
+                if let BackrefTarget::Number(n) = &mut b.target {
+                    *n = map.get(n).copied().unwrap_or(*n);
+                }
+            }
+            AstKind::Repetition(r) => rewrite(&mut r.ast, map),
+            AstKind::Alternation(v) | AstKind::Concat(v) => {
+                v.iter_mut().for_each(|x| rewrite(x, map))
+            }
+            AstKind::Conditional(c) => {
+                if let Condition::Group(n) = &mut c.condition {
+                    *n = map.get(n).copied().unwrap_or(*n);
+                }
+                rewrite(&mut c.yes, map);
+                if let Some(n) = &mut c.no {
+                    rewrite(n, map);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = a.clone();
+    rewrite(&mut out, &map);
+    out
+}
 
 fn unname(a: &mut Ast) {
     match &mut a.kind {
@@ -1596,6 +1700,13 @@ fn roundtrip_n(cfg: Cfg, n: u32) {
     });
     let flags = Flags::parse(cfg.flavor, cfg.flags).unwrap();
     let result = runner.run(&ast_strategy(cfg, 3), |ast| {
+        // .NET numbers unnamed groups first, then named ones: give the tree
+        // those numbers so that its references mean what .NET reads.
+        let ast = if cfg.is(Dotnet) {
+            dotnet_renumber(&ast)
+        } else {
+            ast
+        };
         let text = print_with_flags(&ast, cfg.flavor, &flags);
         let parsed = parse(&text, cfg.flavor, cfg.flags).map_err(|e| {
             TestCaseError::fail(format!(
@@ -1603,6 +1714,11 @@ fn roundtrip_n(cfg: Cfg, n: u32) {
             ))
         })?;
         let want = strip_spans(&ast);
+        if cfg.is(Ruby) && mixes_named_and_numbered(&ast) {
+            // Onigmo: with named groups, plain groups do not capture and
+            // numbered references are errors; such trees are not valid Ruby.
+            return Ok(());
+        }
         let got = strip_spans(&parsed.ast);
         if got != want {
             let (w, g) = (format!("{want:?}"), format!("{got:?}"));
@@ -1863,6 +1979,14 @@ fn robust(cfg: Cfg, n: u32) {
         a
     });
     let result = runner.run(&strat, |ast| {
+        let ast = if cfg.is(Dotnet) {
+            dotnet_renumber(&ast)
+        } else {
+            ast
+        };
+        if cfg.is(Ruby) && mixes_named_and_numbered(&ast) {
+            return Ok(());
+        }
         let text = print_with_flags(&ast, cfg.flavor, &flags);
         let parsed = parse(&text, cfg.flavor, cfg.flags).map_err(|e| {
             TestCaseError::fail(format!(
