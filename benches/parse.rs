@@ -76,3 +76,19 @@ fn parse_pooled_corpora(bencher: divan::Bencher) {
             ok
         });
 }
+
+#[divan::bench(sample_count = 10)]
+fn parse_and_lower_pooled_corpora(bencher: divan::Bencher) {
+    let cases = load();
+    bencher
+        .counter(divan::counter::ItemsCount::new(cases.len()))
+        .bench_local(|| {
+            let mut ok = 0usize;
+            for c in &cases {
+                if let Ok(p) = syntax::parse(&c.pattern, c.flavor, &c.flags) {
+                    ok += syntax::lower(&p).is_ok() as usize;
+                }
+            }
+            ok
+        });
+}
