@@ -116,10 +116,19 @@ pub fn report(out: &mut impl Write, r: &Report, color: bool) -> io::Result<()> {
                 p.green("safe"),
                 p.bold(&visible(&r.pattern))
             )?;
-            writeln!(
-                out,
-                "  = linear on a backtracking engine: no ambiguity a failing input can exploit"
-            )?;
+            match (&r.backtracking, &r.reason) {
+                (Some(_), Some(reason)) => {
+                    writeln!(out, "  = linear: {reason}")?;
+                    if !r.hotspot.is_empty() {
+                        writeln!(out, "   | {}", visible(&r.pattern))?;
+                        writeln!(out, "   | {} where", underline(&r.pattern, &r.hotspot))?;
+                    }
+                }
+                _ => writeln!(
+                    out,
+                    "  = linear on a backtracking engine: no ambiguity a failing input can exploit"
+                )?,
+            }
         }
         Verdict::Unknown => {
             writeln!(

@@ -272,6 +272,9 @@ pub struct Report {
     pub verdict: Verdict,
     /// The growth class (`linear` for safe patterns; none for unknown).
     pub complexity: Option<Growth>,
+    /// For flavors that run on a linear-time engine (Rust, Go): the growth a
+    /// backtracking engine would show on this pattern, if super-linear.
+    pub backtracking: Option<Growth>,
     /// The spans whose repetition causes the blow-up.
     pub hotspot: Vec<Range>,
     /// A concrete attack (for vulnerable verdicts).
@@ -302,6 +305,7 @@ impl Report {
             mode: opts.get_mode().name(),
             verdict: Verdict::Error,
             complexity: None,
+            backtracking: None,
             hotspot: vec![],
             attack: None,
             needs_confirmation: false,
@@ -385,6 +389,7 @@ pub fn check(pattern: &str, opts: &Options) -> Result<Report, Error> {
         mode: mode.name(),
         verdict: Verdict::Unknown,
         complexity: None,
+        backtracking: None,
         hotspot: vec![],
         attack: None,
         needs_confirmation: false,
@@ -460,9 +465,16 @@ pub fn check(pattern: &str, opts: &Options) -> Result<Report, Error> {
     }
     report.runtimes = runtimes(report.complexity, Some(&nfa));
     if opts.flavor.is_linear() && report.verdict == Verdict::Vulnerable {
-        notes.push(format!(
-            "{} runs on a linear-time engine: this is what a backtracking runtime would do",
-            opts.flavor
+        // The flavor's own engine is immune; keep what a backtracking
+        // runtime would do for the audit and the library caller.
+        report.backtracking = report.complexity;
+        report.verdict = Verdict::Safe;
+        report.complexity = Some(Growth::Linear);
+        report.reason =
+            Some(format!(
+            "{} runs on a linear-time engine; on a backtracking engine this pattern would be {}",
+            opts.flavor,
+            report.backtracking.map(|g| g.to_string()).unwrap_or_default()
         ));
     }
     report.notes = notes;
