@@ -264,9 +264,10 @@ struct Pos {
     loops: Vec<u32>,
     atomic: bool,
     from_backref: bool,
-    /// A possessive `X*+` / `X++` over a single class: it cannot be left
-    /// while the next character is in `X`.
-    possessive: Option<CharSet>,
+    /// A possessive `X*+` / `X++` over a single class, and the repetition's
+    /// id: every edge out of it but its own loop-back is taken only when the
+    /// next character is not in `X`.
+    possessive: Option<(CharSet, u32)>,
 }
 
 #[derive(Clone)]
@@ -460,6 +461,12 @@ impl<'a, 'b> Builder<'a, 'b> {
             } => self.repeat(ir, sub, *min, *max, *greed, ctx)?,
             IrKind::Capture { sub, .. } => self.frag(sub, ctx)?,
             IrKind::Atomic(sub) => {
+                // `(?>x+)` over one class is exactly the possessive `x++`.
+                if let IrKind::Repeat { min, max: None, greed, sub: inner } = &sub.kind {
+                    if *greed != Greed::Lazy && matches!(inner.kind, IrKind::Class(_)) {
+                        return self.repeat(sub, inner, *min, None, Greed::Possessive, ctx);
+                    }
+                }
                 self.has_atomic = true;
                 self.approximations.push(Approximation {
                     span: ir.span,
@@ -608,7 +615,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                         self.pos.len() == before + 1 && matches!(sub.kind, IrKind::Class(_));
                     if single {
                         let set = self.pos[before].set.clone();
-                        self.pos[before].possessive = Some(set);
+                        self.pos[before].possessive = Some((set, id));
                     } else {
                         self.has_atomic = true;
                         for p in &mut self.pos[before..] {
@@ -884,8 +891,8 @@ impl Nfa {
         for &(p, q, l, via) in &b.follow {
             let (ps, qs) = (&b.pos[p as usize].set, &b.pos[q as usize].set);
             if let Some(mut s) = narrow.edge(Prev::Set(ps), l, qs) {
-                if p != q {
-                    if let Some(x) = &b.pos[p as usize].possessive {
+                if let Some((x, id)) = &b.pos[p as usize].possessive {
+                    if via != Some(*id) {
                         // A possessive loop is left only when it cannot go on.
                         s = s.difference(x);
                     }
