@@ -1,6 +1,8 @@
 //! The integration tests of the root package (the single test entry point).
 
 mod agreement;
+// The analyzer over the public corpora: verdict tables, recall, deadlines.
+mod labelled;
 mod syntax_cases;
 mod util;
 // Hostile inputs: deep nesting, megabyte patterns, huge classes and counts.
