@@ -1,6 +1,8 @@
 //! The integration tests of the root package (the single test entry point).
 
 mod agreement;
+// The `redoscope` binary against INTERFACE.md: exit codes, stdin, JSON, snapshots.
+mod cli;
 // The analyzer over the public corpora: verdict tables, recall, deadlines.
 mod labelled;
 mod syntax_cases;
