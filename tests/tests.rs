@@ -3,6 +3,8 @@
 mod agreement;
 // The `redoscope` binary against INTERFACE.md: exit codes, stdin, JSON, snapshots.
 mod cli;
+// corpus/*.toml: real-world patterns with provenance, parsed and checked against `expected`.
+mod corpus;
 // The analyzer over the public corpora: verdict tables, recall, deadlines.
 mod labelled;
 mod syntax_cases;
