@@ -27,7 +27,9 @@
 //! as `U`, `R`, `B` are not regex flags). regexlib-java8 is Java; besides the
 //! default (Java `matches`, full) pass it gets a second pass where each record
 //! with a PoC uses the PoC's API (`Matcher.find()` → search, `matches()` →
-//! full). What "safe" means differs per dataset: only regexlib-java8's labels
+//! full) and the PoC's regex where it differs from the line text
+//! (`meta.poc_regex`: 41 records whose .NET syntax Java rejects, such as
+//! duplicate group names, were rewritten for the PoC). What "safe" means differs per dataset: only regexlib-java8's labels
 //! are ground truth (and even there "safe" is "no tool found an attack").
 //!
 //! `REDOSCOPE_LABELLED_THREADS` sets the worker count (default 2).
@@ -103,6 +105,12 @@ impl Record {
             None
         }
     }
+
+    /// The regex the regexlib-java8 PoC ran when it differs from the line
+    /// text (`meta.poc_regex`: .NET-only syntax rewritten for Java).
+    fn poc_regex(&self) -> Option<&str> {
+        self.meta.get("poc_regex")?.as_str()
+    }
 }
 
 struct Dataset {
@@ -176,6 +184,8 @@ struct Job {
     flavor: Flavor,
     flags: String,
     mode: Option<Mode>,
+    /// The regex to analyze instead of the record's (a PoC's).
+    pattern: Option<String>,
 }
 
 /// What one analysis gave.
@@ -313,7 +323,7 @@ fn run_jobs(datasets: &[Dataset], jobs: &[Job]) -> Vec<Outcome> {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(job) = jobs.get(i) else { break };
                 let rec = &datasets[job.dataset].records[job.record];
-                let out = run_one(&rec.pattern, job);
+                let out = run_one(job.pattern.as_deref().unwrap_or(&rec.pattern), job);
                 results.lock().unwrap()[i] = Some(out);
                 let d = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if d % 5000 == 0 {
@@ -386,6 +396,7 @@ fn plan(datasets: &[Dataset], select: &dyn Fn(&Dataset) -> Vec<usize>) -> (Vec<P
                 flavor,
                 flags,
                 mode: None,
+                pattern: None,
             });
         }
         if ds.name == REGEXLIB_JAVA8 {
@@ -398,18 +409,21 @@ fn plan(datasets: &[Dataset], select: &dyn Fn(&Dataset) -> Vec<usize>) -> (Vec<P
             for (k, &r) in records.iter().enumerate() {
                 let rec = &ds.records[r];
                 let (flavor, flags) = flavor_and_flags(rec);
-                match rec.poc_mode() {
-                    Some(m) if m != redoscope::default_mode(flavor, &flags) => {
-                        per_record.outcomes.push(jobs.len());
-                        jobs.push(Job {
-                            dataset: d,
-                            record: r,
-                            flavor,
-                            flags,
-                            mode: Some(m),
-                        });
-                    }
-                    _ => per_record.outcomes.push(default.outcomes[k]),
+                let mode = rec.poc_mode();
+                let pattern = rec.poc_regex().map(str::to_string);
+                let same_mode = mode.is_none_or(|m| m == redoscope::default_mode(flavor, &flags));
+                if same_mode && pattern.is_none() {
+                    per_record.outcomes.push(default.outcomes[k]);
+                } else {
+                    per_record.outcomes.push(jobs.len());
+                    jobs.push(Job {
+                        dataset: d,
+                        record: r,
+                        flavor,
+                        flags,
+                        mode,
+                        pattern,
+                    });
                 }
             }
             passes.push(default);
@@ -653,12 +667,16 @@ fn disagreements(datasets: &[Dataset], passes: &[Pass], outcomes: &[Outcome]) ->
                 _ => continue,
             };
             let (flavor, flags) = flavor_and_flags(rec);
+            let analyzed = (p.name == "per-record-mode")
+                .then(|| rec.poc_regex())
+                .flatten();
             out.push(json!({
                 "kind": kind,
                 "dataset": ds.name,
                 "pass": p.name,
                 "id": rec.id,
                 "pattern": rec.pattern,
+                "analyzed_pattern": analyzed.unwrap_or(&rec.pattern),
                 "flavor": flavor.name(),
                 "record_flavor": rec.flavor,
                 "flags": flags,
@@ -696,7 +714,11 @@ fn failures(datasets: &[Dataset], jobs: &[Job], outcomes: &[Outcome]) -> Failure
         let rec = &datasets[job.dataset].records[job.record];
         let what = format!(
             "{} ({}, flags {:?}, mode {}): {:?}",
-            rec.id, job.flavor, job.flags, o.mode, rec.pattern
+            rec.id,
+            job.flavor,
+            job.flags,
+            o.mode,
+            job.pattern.as_deref().unwrap_or(&rec.pattern)
         );
         if let Some(p) = &o.panic {
             f.panics.push(format!("{what}: panicked: {p}"));
