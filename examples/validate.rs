@@ -24,19 +24,32 @@ fn validate(pattern: &str) -> Decision {
     // The patterns will run on a backtracking engine (V8 here), searched
     // over each log line. 20 ms is plenty for normal patterns; a pattern
     // the analyzer cannot decide in time is refused too.
-    let opts = Options::new().flavor(Flavor::Js).timeout(Duration::from_millis(20));
+    let opts = Options::new()
+        .flavor(Flavor::Js)
+        .timeout(Duration::from_millis(20));
     match check(pattern, &opts) {
-        Err(e) => Decision::Reject(format!("invalid pattern: {} (at byte {})", e.message, e.span.start)),
+        Err(e) => Decision::Reject(format!(
+            "invalid pattern: {} (at byte {})",
+            e.message, e.span.start
+        )),
         Ok(r) => match r.verdict {
             Verdict::Safe => Decision::Accept,
             Verdict::Vulnerable => {
                 let how = r.complexity.map(|c| c.to_string()).unwrap_or_default();
-                let spans: Vec<String> = r.hotspot.iter().map(|h| pattern[h.start..h.end].to_string()).collect();
-                Decision::Reject(format!("{how} backtracking, caused by {}", spans.join(" and ")))
+                let spans: Vec<String> = r
+                    .hotspot
+                    .iter()
+                    .map(|h| pattern[h.start..h.end].to_string())
+                    .collect();
+                Decision::Reject(format!(
+                    "{how} backtracking, caused by {}",
+                    spans.join(" and ")
+                ))
             }
-            Verdict::Unknown | Verdict::Error => {
-                Decision::Reject(format!("could not prove it safe: {}", r.reason.unwrap_or_default()))
-            }
+            Verdict::Unknown | Verdict::Error => Decision::Reject(format!(
+                "could not prove it safe: {}",
+                r.reason.unwrap_or_default()
+            )),
         },
     }
 }
@@ -44,7 +57,12 @@ fn validate(pattern: &str) -> Decision {
 fn main() {
     let mut patterns: Vec<String> = std::env::args().skip(1).collect();
     if patterns.is_empty() {
-        patterns = vec!["^(a+)+$".into(), r"error|warn(ing)?".into(), r"(\w+\s?)*$".into(), "(unclosed".into()];
+        patterns = vec![
+            "^(a+)+$".into(),
+            r"error|warn(ing)?".into(),
+            r"(\w+\s?)*$".into(),
+            "(unclosed".into(),
+        ];
     }
     for p in &patterns {
         match validate(p) {

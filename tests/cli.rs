@@ -173,10 +173,10 @@ fn unknown_exits_0_and_1_with_strict() {
 
 #[test]
 fn timeout_bounds_the_analysis() {
-    // Without a deadline this pattern keeps the analyzer busy for the whole
-    // default second; 50 ms must give `unknown` well before that.
+    // This pattern needs about 100 ms of analysis (a large expansion of
+    // Unicode `\w`); 50 ms must give `unknown`, well before 500 ms.
     let start = std::time::Instant::now();
-    let v = check_json("(a{1000}){1000}", &["--timeout", "50ms"]);
+    let v = check_json("(\\w{1,500}\\s?)*$", &["--timeout", "50ms"]);
     assert_eq!(v["verdict"], "unknown", "{v}");
     let reason = v["reason"].as_str().unwrap_or_default();
     assert!(
@@ -189,7 +189,13 @@ fn timeout_bounds_the_analysis() {
     );
     assert!(start.elapsed() < Duration::from_secs(20));
     assert_eq!(
-        code(&["check", "--strict", "--timeout", "50ms", "(a{1000}){1000}"]),
+        code(&[
+            "check",
+            "--strict",
+            "--timeout",
+            "50ms",
+            "(\\w{1,500}\\s?)*$"
+        ]),
         1
     );
 }

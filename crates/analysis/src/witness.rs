@@ -1,7 +1,7 @@
 //! Witnesses: prefix, pumps and a failing suffix, found and checked by
 //! running the automaton on sets of states.
 
-use redoscope_automata::{Bits, Budget, GaveUp, Nfa};
+use redoscope_automata::{Accept, Bits, Budget, GaveUp, Nfa};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -144,24 +144,26 @@ impl Sim<'_> {
     }
 
     /// A shortest word that, read from `set`, ends the text with no match.
+    /// `pending`: the text so far ends with a `\n` that a `$` could match
+    /// before, so the empty word does not do.
     pub fn failing_suffix(
         &self,
         set: &Bits,
+        pending: bool,
         budget: &mut Budget,
     ) -> Result<Option<Vec<usize>>, GaveUp> {
         let mask = self.nfa.alphabet.all();
-        let nl = self.nfa.alphabet.atom_of('\n');
-        let mut seen: HashMap<Bits, (usize, usize)> = HashMap::new();
-        let mut order: Vec<Bits> = vec![set.clone()];
-        seen.insert(set.clone(), (usize::MAX, usize::MAX));
+        // (set, pending) -> (parent index, atom)
+        let mut seen: HashMap<(Bits, bool), (usize, usize)> = HashMap::new();
+        let mut order: Vec<(Bits, bool)> = vec![(set.clone(), pending)];
+        seen.insert((set.clone(), pending), (usize::MAX, usize::MAX));
         let mut head = 0;
         while head < order.len() {
             if order.len() > self.max_subsets {
                 return Ok(None);
             }
-            let cur = order[head].clone();
-            let last_atom = seen[&cur].1;
-            if !self.nfa.accepts(&cur, None) && last_atom != nl {
+            let (cur, pend) = order[head].clone();
+            if !pend && !self.nfa.accepts(&cur, None) {
                 let mut word = vec![];
                 let mut i = head;
                 loop {
@@ -176,19 +178,26 @@ impl Sim<'_> {
                 return Ok(Some(word));
             }
             // Prefer atoms that kill the most runs.
-            let mut nexts: Vec<(usize, Bits)> = self
+            let mut nexts: Vec<(usize, Bits, bool)> = self
                 .allowed_from(&cur, &mask)
                 .into_iter()
-                .map(|a| (a, self.nfa.step(&cur, a)))
+                .map(|a| {
+                    (
+                        a,
+                        self.nfa.step(&cur, a),
+                        self.nfa.accepts_before_final_newline(&cur, a),
+                    )
+                })
                 .collect();
             budget.tick(nexts.len() as u64 * (cur.count() as u64 + 1))?;
-            nexts.sort_by_key(|(a, s)| (s.count(), *a));
-            for (a, next) in nexts {
-                if seen.contains_key(&next) {
+            nexts.sort_by_key(|(a, s, p)| (s.count(), *p, *a));
+            for (a, next, p) in nexts {
+                let key = (next, p);
+                if seen.contains_key(&key) {
                     continue;
                 }
-                seen.insert(next.clone(), (head, a));
-                order.push(next);
+                seen.insert(key.clone(), (head, a));
+                order.push(key);
             }
             head += 1;
         }
@@ -206,6 +215,7 @@ impl Sim<'_> {
         let mask = self.nfa.alphabet.all();
         let mut set = self.nfa.start_set();
         let mut atoms = vec![];
+        let mut pending = false;
         for (entry, pump) in chain {
             let Some((prefix, reached)) = self.reach(&set, *entry, &mask, budget)? else {
                 return Ok(None);
@@ -215,13 +225,25 @@ impl Sim<'_> {
             let Some(pumped) = self.pump(&reached, pump, *entry, budget)? else {
                 return Ok(None);
             };
+            // A pump ending in `\n` may leave a `$` able to match before
+            // it (conservatively: any such `$` in the pattern).
+            if let Some(&last) = pump.last() {
+                pending = last == self.nfa.alphabet.atom_of('\n')
+                    && self
+                        .nfa
+                        .states
+                        .iter()
+                        .any(|s| s.accept == Accept::AtEndOrBeforeNewline);
+            }
             atoms.push((prefix, pump.clone()));
             set = pumped;
         }
         // Attempts that start in the suffix (or at the end) no longer matter:
         // a backtracking search has already paid for every earlier one.
-        set.remove(redoscope_automata::SEARCH as usize);
-        let Some(suffix) = self.failing_suffix(&set, budget)? else {
+        for s in redoscope_automata::SEARCH_STATES {
+            set.remove(s as usize);
+        }
+        let Some(suffix) = self.failing_suffix(&set, pending, budget)? else {
             return Ok(None);
         };
         let text = |w: &[usize]| -> String {

@@ -15,4 +15,7 @@ mod subset;
 pub use alphabet::Alphabet;
 pub use bits::Bits;
 pub use budget::{Budget, GaveUp};
-pub use nfa::{Accept, BuildError, Config, Edge, Mode, Nfa, State, StateKind, SEARCH, START};
+pub use nfa::{
+    Accept, BuildError, Config, Edge, Mode, Nfa, State, StateKind, SEARCH, SEARCH_LINE,
+    SEARCH_STATES, SEARCH_WORD, START,
+};

@@ -1,14 +1,16 @@
 //! The position automaton (Glushkov construction) of an IR, with the
 //! matching mode built in.
 //!
-//! Each state but the first two is a *position*: one occurrence of a
+//! Each state but the first four is a *position*: one occurrence of a
 //! character set in the (expanded) pattern, carrying the span of the IR node
 //! it came from and the unbounded repetitions around it. An edge into a
 //! position reads one of that position's characters, narrowed by the
 //! assertions crossed on the way (`\b`, `^`, `$`, …), so the automaton has no
-//! ε-edges. State 0 is the start of the text; state 1 is the search loop
-//! (the engine's retry at each later position, a lazy `[\s\S]*?` in front
-//! of the pattern), connected only in [`Mode::Search`].
+//! ε-edges. State 0 is the start of the text; states 1 to 3 are the search
+//! loop (the engine's retry at each later position, a lazy `[\s\S]*?` in
+//! front of the pattern), split by the class of the last character skipped so
+//! that `\b` and multi-line `^` limit where attempts start; they are
+//! connected only in [`Mode::Search`].
 //!
 //! What the construction cannot model exactly it over-approximates (it adds
 //! runs, never removes them) and records in [`Nfa::approximations`]:
@@ -221,8 +223,16 @@ pub struct Nfa {
 
 /// The start state.
 pub const START: u32 = 0;
-/// The search-loop state.
+/// The search-loop state whose last character read was neither a word
+/// character nor a line terminator.
 pub const SEARCH: u32 = 1;
+/// The search loop, last character a word character.
+pub const SEARCH_WORD: u32 = 2;
+/// The search loop, last character a line terminator.
+pub const SEARCH_LINE: u32 = 3;
+/// The three search-loop states: which one the engine's retry is in tells
+/// what came before the next attempt, for `\b` and multi-line `^`.
+pub const SEARCH_STATES: [u32; 3] = [SEARCH, SEARCH_WORD, SEARCH_LINE];
 
 // Assertion kinds crossed on an ε-path, as bits.
 const L_START: u16 = 1 << 0;
@@ -435,9 +445,43 @@ impl<'a, 'b> Builder<'a, 'b> {
                     nullable: vec![0],
                     ..Frag::default()
                 };
-                for it in items {
-                    let f = self.frag(it, ctx)?;
+                let mut i = 0;
+                while i < items.len() {
+                    // `(?=C)x` and `(?!C)x` with one-character C and x: the
+                    // class `x ∩ C` or `x − C`, exactly (as in `(?:(?!\{).)*`).
+                    if let (
+                        IrKind::LookAround {
+                            behind: false,
+                            negated,
+                            sub,
+                        },
+                        Some(next),
+                    ) = (&items[i].kind, items.get(i + 1))
+                    {
+                        if let (IrKind::Class(c), IrKind::Class(x)) = (&sub.kind, &next.kind) {
+                            let set = if *negated {
+                                x.difference(c)
+                            } else {
+                                x.intersect(c)
+                            };
+                            let f = if set.is_empty() {
+                                Frag::default()
+                            } else {
+                                let p = self.new_pos(set, next.span, ctx)?;
+                                Frag {
+                                    first: vec![(p, 0)],
+                                    last: vec![(p, 0)],
+                                    nullable: vec![],
+                                }
+                            };
+                            acc = self.concat(acc, f)?;
+                            i += 2;
+                            continue;
+                        }
+                    }
+                    let f = self.frag(&items[i], ctx)?;
                     acc = self.concat(acc, f)?;
+                    i += 1;
                 }
                 acc
             }
@@ -462,7 +506,13 @@ impl<'a, 'b> Builder<'a, 'b> {
             IrKind::Capture { sub, .. } => self.frag(sub, ctx)?,
             IrKind::Atomic(sub) => {
                 // `(?>x+)` over one class is exactly the possessive `x++`.
-                if let IrKind::Repeat { min, max: None, greed, sub: inner } = &sub.kind {
+                if let IrKind::Repeat {
+                    min,
+                    max: None,
+                    greed,
+                    sub: inner,
+                } = &sub.kind
+                {
                     if *greed != Greed::Lazy && matches!(inner.kind, IrKind::Class(_)) {
                         return self.repeat(sub, inner, *min, None, Greed::Possessive, ctx);
                     }
@@ -566,9 +616,14 @@ impl<'a, 'b> Builder<'a, 'b> {
         greed: Greed,
         ctx: &Ctx,
     ) -> Result<Frag, BuildError> {
-        let cap = self.config.repeat_cap;
         let (mut min, mut max) = (min, max);
-        if max.is_some_and(|m| m > cap) || min > cap {
+        // Expand exactly when the copies fit in half of what is left of the
+        // state budget; otherwise keep at most `cap` copies and no bound.
+        let per = positions(sub, 1 << 20).max(1);
+        let copies = u64::from(max.unwrap_or(min.saturating_add(1)));
+        let room = (self.config.max_states.saturating_sub(self.pos.len()) / 2) as u64;
+        let cap = ((room / per).min(u64::from(self.config.repeat_cap)) as u32).max(1);
+        if per.saturating_mul(copies) > room && (max.is_some_and(|m| m > cap) || min > cap) {
             self.approximations.push(Approximation {
                 span: node.span,
                 what: format!(
@@ -660,13 +715,62 @@ impl<'a, 'b> Builder<'a, 'b> {
     }
 }
 
+/// An upper bound (capped at `limit`) on the positions `ir` expands to.
+fn positions(ir: &Ir, limit: u64) -> u64 {
+    let n = match &ir.kind {
+        IrKind::Class(_) => 1,
+        IrKind::Backref { .. } => 1,
+        IrKind::Repeat { min, max, sub, .. } => {
+            let copies = u64::from(max.unwrap_or(min.saturating_add(1))).max(1);
+            positions(sub, limit).saturating_mul(copies)
+        }
+        _ => ir
+            .children()
+            .iter()
+            .map(|c| positions(c, limit))
+            .fold(0u64, |a, b| a.saturating_add(b)),
+    };
+    n.min(limit)
+}
+
+/// `X(?=Y)` at the end of the pattern (or of each alternative) as `XY`.
+fn trailing_lookahead(ir: &Ir) -> Option<Ir> {
+    match &ir.kind {
+        IrKind::LookAround {
+            behind: false,
+            negated: false,
+            sub,
+        } => Some((**sub).clone()),
+        IrKind::Concat(items) => {
+            let last = items.last()?;
+            let t = trailing_lookahead(last)?;
+            let mut v: Vec<Ir> = items[..items.len() - 1].to_vec();
+            v.push(t);
+            Some(Ir::concat(v, ir.span))
+        }
+        IrKind::Alt(alts) => {
+            if !alts.iter().any(|a| trailing_lookahead(a).is_some()) {
+                return None;
+            }
+            let v = alts
+                .iter()
+                .map(|a| trailing_lookahead(a).unwrap_or_else(|| a.clone()))
+                .collect();
+            Some(Ir::alt(v, ir.span))
+        }
+        IrKind::Capture { index, name, sub } => {
+            let t = trailing_lookahead(sub)?;
+            Some(Ir::capture(*index, name.clone(), t, ir.span))
+        }
+        _ => None,
+    }
+}
+
 /// What came before a character, for narrowing by assertions.
 #[derive(Clone, Copy)]
 enum Prev<'s> {
     /// The start of the text.
     Start,
-    /// Any character (the search loop).
-    Any,
     /// A character of this set.
     Set(&'s CharSet),
 }
@@ -703,7 +807,6 @@ impl Narrow {
         }
         let prev_word = match prev {
             Prev::Start => Some(false),
-            Prev::Any => None,
             Prev::Set(p) if p.is_subset(&self.word) => Some(true),
             Prev::Set(p) if p.is_disjoint(&self.word) => Some(false),
             Prev::Set(_) => None,
@@ -751,7 +854,6 @@ impl Narrow {
         }
         let prev_word = match prev {
             Prev::Start => Some(false),
-            Prev::Any => None,
             Prev::Set(p) if p.is_subset(&self.word) => Some(true),
             Prev::Set(p) if p.is_disjoint(&self.word) => Some(false),
             Prev::Set(_) => None,
@@ -816,6 +918,21 @@ impl Nfa {
             atomic: false,
             from_backref: false,
         };
+        // A positive lookahead that ends the pattern decides whether the
+        // attempt succeeds: read it as consumed, so that acceptance waits for
+        // it (an attempt succeeds exactly when `X(?=Y)` finds `XY`).
+        let consumed;
+        let ir = match trailing_lookahead(ir) {
+            Some(t) => {
+                b.approximations.push(Approximation {
+                    span: t.span,
+                    what: "final lookahead read as consumed text".into(),
+                });
+                consumed = t;
+                &consumed
+            }
+            None => ir,
+        };
         let frag = b.frag(ir, &ctx)?;
         let word = b.word.clone().unwrap_or_else(|| WordChars::Ascii.set());
         let terminators = b.terminators.clone().unwrap_or_else(|| CharSet::char('\n'));
@@ -832,10 +949,15 @@ impl Nfa {
         sets.push(CharSet::char('\n'));
         let alphabet = Alphabet::new(&sets, b.budget)?;
 
-        let n = b.pos.len() + 2;
-        let off = 2u32;
+        let n = b.pos.len() + 4;
+        let off = 4u32;
         let mut states = Vec::with_capacity(n);
-        for kind in [StateKind::Start, StateKind::SearchLoop] {
+        for kind in [
+            StateKind::Start,
+            StateKind::SearchLoop,
+            StateKind::SearchLoop,
+            StateKind::SearchLoop,
+        ] {
             states.push(State {
                 kind,
                 span: Span::default(),
@@ -863,7 +985,7 @@ impl Nfa {
                    via: Option<u32>,
                    budget: &mut Budget|
          -> Result<(), GaveUp> {
-            budget.tick(1)?;
+            budget.tick(1 + set.range_count() as u64)?;
             let label = alphabet.atoms_of(set);
             if !label.is_empty() {
                 edges[from as usize].push(Edge { to, label, via });
@@ -871,6 +993,13 @@ impl Nfa {
             Ok(())
         };
         let search = mode == Mode::Search;
+        // The search loop remembers the class of the last character skipped.
+        let other = narrow.word.union(&narrow.terminators).negate();
+        let classes: [(u32, CharSet); 3] = [
+            (SEARCH, other),
+            (SEARCH_WORD, narrow.word.difference(&narrow.terminators)),
+            (SEARCH_LINE, narrow.terminators.clone()),
+        ];
         // Start and search-loop edges.
         for &(q, l) in &frag.first {
             let qs = &b.pos[q as usize].set;
@@ -878,14 +1007,19 @@ impl Nfa {
                 add(&mut edges, START, q + off, &s, None, b.budget)?;
             }
             if search {
-                if let Some(s) = narrow.edge(Prev::Any, l, qs) {
-                    add(&mut edges, SEARCH, q + off, &s, None, b.budget)?;
+                for (st, class) in &classes {
+                    if let Some(s) = narrow.edge(Prev::Set(class), l, qs) {
+                        add(&mut edges, *st, q + off, &s, None, b.budget)?;
+                    }
                 }
             }
         }
         if search {
-            add(&mut edges, START, SEARCH, &CharSet::any(), None, b.budget)?;
-            add(&mut edges, SEARCH, SEARCH, &CharSet::any(), None, b.budget)?;
+            for from in [START, SEARCH, SEARCH_WORD, SEARCH_LINE] {
+                for (to, class) in &classes {
+                    add(&mut edges, from, *to, class, None, b.budget)?;
+                }
+            }
         }
         // Follow edges.
         for &(p, q, l, via) in &b.follow {
@@ -910,8 +1044,10 @@ impl Nfa {
             let a = narrow.accept(Prev::Start, l, mode);
             states[START as usize].accept = states[START as usize].accept.max(a);
             if search {
-                let a = narrow.accept(Prev::Any, l, mode);
-                states[SEARCH as usize].accept = states[SEARCH as usize].accept.max(a);
+                for (st, class) in &classes {
+                    let a = narrow.accept(Prev::Set(class), l, mode);
+                    states[*st as usize].accept = states[*st as usize].accept.max(a);
+                }
             }
         }
         Ok(Nfa {

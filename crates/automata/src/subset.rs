@@ -26,6 +26,15 @@ impl Nfa {
         out
     }
 
+    /// Whether reading `atom` from `set` reaches a point where the match
+    /// succeeds if the text ends right after it (`$` before a final `\n`).
+    pub fn accepts_before_final_newline(&self, set: &Bits, atom: usize) -> bool {
+        atom == self.alphabet.atom_of('\n')
+            && set
+                .iter()
+                .any(|s| self.states[s].accept == Accept::AtEndOrBeforeNewline)
+    }
+
     /// Whether a run in `set` is a successful match before reading a
     /// character of `next` (or at the end of the text, for `None`).
     ///
@@ -33,12 +42,12 @@ impl Nfa {
     /// final newline), it answers yes: a caller looking for a failing input
     /// then avoids that atom.
     pub fn accepts(&self, set: &Bits, next: Option<usize>) -> bool {
-        let nl = self.alphabet.atom_of('\n');
         set.iter().any(|s| match self.states[s].accept {
             Accept::No => false,
             Accept::Anywhere => true,
             Accept::AtEnd => next.is_none(),
-            Accept::AtEndOrBeforeNewline => next.is_none_or(|a| a == nl),
+            // Before a *final* newline only: see `accepts_before_final_newline`.
+            Accept::AtEndOrBeforeNewline => next.is_none(),
             Accept::BeforeLineTerminator => next.is_none_or(|a| {
                 self.alphabet
                     .atom(a)
