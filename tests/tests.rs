@@ -1,6 +1,8 @@
 //! The integration tests of the root package (the single test entry point).
 
 mod agreement;
+// Data-driven analysis cases (tests/cases/analysis/*.toml): verdict, growth, hotspot.
+mod analysis_cases;
 // The `redoscope` binary against INTERFACE.md: exit codes, stdin, JSON, snapshots.
 mod cli;
 // corpus/*.toml: real-world patterns with provenance, parsed and checked against `expected`.
