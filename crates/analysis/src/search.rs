@@ -4,7 +4,7 @@
 use crate::witness::Sim;
 use crate::{Analysis, Complexity, Config, Finding};
 use redoscope_automata::scc::{tarjan, tarjan_from};
-use redoscope_automata::{Bits, Budget, GaveUp, Nfa, START};
+use redoscope_automata::{Bits, Budget, GaveUp, Nfa, StateKind, START};
 use redoscope_syntax::Span;
 use std::collections::{HashMap, VecDeque};
 
@@ -80,6 +80,7 @@ pub(crate) fn run(nfa: &Nfa, config: &Config, budget: &mut Budget) -> Result<Ana
     let sim = Sim {
         nfa,
         max_subsets: config.max_subsets,
+        branch: std::cell::Cell::new(u32::MAX),
     };
 
     // Exponential: components in topological order (higher numbers first).
@@ -94,6 +95,7 @@ pub(crate) fn run(nfa: &Nfa, config: &Config, budget: &mut Budget) -> Result<Ana
                 break;
             }
             let chain = [(cand.entry, cand.pump.clone())];
+            sim.branch.set(branch_of(nfa, &cand.states));
             if let Some(w) = sim.witness(&chain, cx.budget)? {
                 return Ok(Analysis::Vulnerable(finding(
                     nfa,
@@ -159,6 +161,26 @@ fn finding(
         needs_confirmation,
         states,
     }
+}
+
+/// The latest top-level alternative among `states`: matches by later
+/// alternatives come only after their work.
+///
+/// The search loop's retries are different: a later start position is only
+/// tried when every alternative failed at the earlier ones, so any match
+/// counts against them.
+fn branch_of(nfa: &Nfa, states: &[u32]) -> u32 {
+    if states
+        .iter()
+        .any(|&s| nfa.states[s as usize].kind == StateKind::SearchLoop)
+    {
+        return u32::MAX;
+    }
+    states
+        .iter()
+        .map(|&s| nfa.states[s as usize].branch)
+        .max()
+        .unwrap_or(u32::MAX)
 }
 
 /// The first atom in all of `labels` (and in `mask`).
@@ -470,6 +492,7 @@ fn ida_pair(
                     mask.remove(a);
                 }
                 let chain = [(p, cand.pump.clone())];
+                sim.branch.set(branch_of(nfa, &cand.states));
                 if sim.witness(&chain, cx.budget)?.is_some() {
                     return Ok(Some(IdaEdge {
                         from: c1,
@@ -653,6 +676,11 @@ fn longest_chain(
             .iter()
             .map(|&ei| (edges[ei].cand.entry, edges[ei].cand.pump.clone()))
             .collect();
+        let states: Vec<u32> = chain_edges
+            .iter()
+            .flat_map(|&ei| edges[ei].cand.states.clone())
+            .collect();
+        sim.branch.set(branch_of(nfa, &states));
         if let Some(w) = sim.witness(&chain, cx.budget)? {
             let degree = chain.len() as u32 + 1;
             let cands: Vec<Candidate> = chain_edges
@@ -688,6 +716,7 @@ fn longest_chain(
     // Fall back to a single checked pair.
     let e = &edges[0];
     let chain = [(e.cand.entry, e.cand.pump.clone())];
+    sim.branch.set(branch_of(nfa, &e.cand.states));
     if let Some(w) = sim.witness(&chain, cx.budget)? {
         let cand = Candidate {
             entry: e.cand.entry,

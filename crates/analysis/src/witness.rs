@@ -49,6 +49,9 @@ impl Witness {
 pub(crate) struct Sim<'a> {
     pub nfa: &'a Nfa,
     pub max_subsets: usize,
+    /// Matches by top-level alternatives after this one do not stop the
+    /// work (see [`redoscope_automata::State::branch`]).
+    pub branch: std::cell::Cell<u32>,
 }
 
 /// How many rounds of a pump are simulated before giving up on a cycle.
@@ -59,7 +62,7 @@ impl Sim<'_> {
     /// succeeded first.
     fn allowed_from(&self, set: &Bits, mask: &Bits) -> Vec<usize> {
         mask.iter()
-            .filter(|&a| !self.nfa.accepts(set, Some(a)))
+            .filter(|&a| !self.nfa.accepts_upto(set, Some(a), self.branch.get()))
             .collect()
     }
 
@@ -127,7 +130,7 @@ impl Sim<'_> {
         for _ in 0..PUMP_ROUNDS {
             for &a in pump {
                 budget.tick(cur.count() as u64 + 1)?;
-                if self.nfa.accepts(&cur, Some(a)) {
+                if self.nfa.accepts_upto(&cur, Some(a), self.branch.get()) {
                     return Ok(None);
                 }
                 cur = self.nfa.step(&cur, a);
@@ -163,7 +166,7 @@ impl Sim<'_> {
                 return Ok(None);
             }
             let (cur, pend) = order[head].clone();
-            if !pend && !self.nfa.accepts(&cur, None) {
+            if !pend && !self.nfa.accepts_upto(&cur, None, self.branch.get()) {
                 let mut word = vec![];
                 let mut i = head;
                 loop {

@@ -110,6 +110,10 @@ pub struct State {
     pub atomic: bool,
     /// Read by a backreference (the group's language stands in for it).
     pub from_backref: bool,
+    /// The top-level alternative the state belongs to (0 when the pattern
+    /// is not an alternation): an engine explores earlier alternatives
+    /// first, so a later one matching does not stop an earlier one's work.
+    pub branch: u32,
 }
 
 /// An edge: read one character from `label` and go to `to`.
@@ -253,19 +257,31 @@ struct Frag {
     first: Vec<(u32, Looks)>,
     last: Vec<(u32, Looks)>,
     /// The assertion sets of the empty paths (empty: not nullable). Kept
-    /// minimal: a subset makes its supersets redundant.
+    /// minimal (a subset makes its supersets redundant), but an equal set
+    /// may appear twice: two different empty ways through (`(?:|)`, or
+    /// CPython's `a(?:|)` from `a|a`) are an ambiguity the engine pays for.
     nullable: Vec<Looks>,
 }
 
+/// Adds an empty path with assertions `l`, keeping at most two equal ones.
 fn add_nullable(v: &mut Vec<Looks>, l: Looks) {
-    // A subset already there makes `l` redundant.
-    for &m in v.iter() {
-        if m & l == m {
-            return;
-        }
+    let equal = v.iter().filter(|&&m| m == l).count();
+    if equal >= 2 {
+        return;
     }
-    v.retain(|&m| m & l != l);
+    // A strict subset already there makes `l` redundant.
+    if v.iter().any(|&m| m != l && m & l == m) {
+        return;
+    }
+    v.retain(|&m| m == l || m & l != l);
     v.push(l);
+}
+
+/// Adds an empty path unless one with the same assertions is there.
+fn add_nullable_once(v: &mut Vec<Looks>, l: Looks) {
+    if !v.contains(&l) {
+        add_nullable(v, l);
+    }
 }
 
 struct Pos {
@@ -617,6 +633,25 @@ impl<'a, 'b> Builder<'a, 'b> {
         ctx: &Ctx,
     ) -> Result<Frag, BuildError> {
         let (mut min, mut max) = (min, max);
+        // A widely varying number of iterations of something of variable
+        // length, as in `(a{1,40}){1,40}`, can split a run in exponentially
+        // many ways up to the bound: expanded exactly there would be no loop
+        // to find. Read it as unbounded (an over-approximation, noted). A
+        // fixed count like `(.*a){12}` stays exact: its splits are polynomial.
+        if max.is_some_and(|m| m >= min.saturating_add(10))
+            && sub.props.max_len != Some(sub.props.min_len)
+        {
+            self.approximations.push(Approximation {
+                span: node.span,
+                what: format!(
+                    "{{{min},{}}} of a variable-length part read as {{{},}}",
+                    max.map_or(String::new(), |m| m.to_string()),
+                    min.min(2)
+                ),
+            });
+            min = min.min(2);
+            max = None;
+        }
         // Expand exactly when the copies fit in half of what is left of the
         // state budget; otherwise keep at most `cap` copies and no bound.
         let per = positions(sub, 1 << 20).max(1);
@@ -683,7 +718,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                     }
                 }
                 if min == 0 {
-                    add_nullable(&mut f.nullable, 0);
+                    add_nullable_once(&mut f.nullable, 0);
                 }
                 acc = self.concat(acc, f)?;
             }
@@ -703,7 +738,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                         Some(t) => self.concat(f, t)?,
                         None => f,
                     };
-                    add_nullable(&mut g.nullable, 0);
+                    add_nullable_once(&mut g.nullable, 0);
                     tail = Some(g);
                 }
                 if let Some(t) = tail {
@@ -933,7 +968,30 @@ impl Nfa {
             }
             None => ir,
         };
-        let frag = b.frag(ir, &ctx)?;
+        // Top-level alternatives, built one by one to tag their positions.
+        let root = match &ir.kind {
+            IrKind::Capture { sub, .. } => sub.as_ref(),
+            _ => ir,
+        };
+        let alts: Vec<&Ir> = match &root.kind {
+            IrKind::Alt(v)
+                if std::ptr::eq(root, ir) || matches!(ir.kind, IrKind::Capture { .. }) =>
+            {
+                v.iter().collect()
+            }
+            _ => vec![ir],
+        };
+        let mut frag = Frag::default();
+        let mut branch_of: Vec<u32> = vec![];
+        for (i, a) in alts.iter().enumerate() {
+            let f = b.frag(a, &ctx)?;
+            branch_of.resize(b.pos.len(), i as u32);
+            frag.first.extend(f.first);
+            frag.last.extend(f.last);
+            for n in f.nullable {
+                add_nullable(&mut frag.nullable, n);
+            }
+        }
         let word = b.word.clone().unwrap_or_else(|| WordChars::Ascii.set());
         let terminators = b.terminators.clone().unwrap_or_else(|| CharSet::char('\n'));
         let narrow = Narrow {
@@ -965,9 +1023,10 @@ impl Nfa {
                 loops: vec![],
                 atomic: false,
                 from_backref: false,
+                branch: 0,
             });
         }
-        for p in &b.pos {
+        for (i, p) in b.pos.iter().enumerate() {
             states.push(State {
                 kind: StateKind::Position,
                 span: p.span,
@@ -975,6 +1034,7 @@ impl Nfa {
                 loops: p.loops.clone(),
                 atomic: p.atomic,
                 from_backref: p.from_backref,
+                branch: branch_of.get(i).copied().unwrap_or(0),
             });
         }
         let mut edges: Vec<Vec<Edge>> = vec![Vec::new(); n];

@@ -42,18 +42,25 @@ impl Nfa {
     /// final newline), it answers yes: a caller looking for a failing input
     /// then avoids that atom.
     pub fn accepts(&self, set: &Bits, next: Option<usize>) -> bool {
-        set.iter().any(|s| match self.states[s].accept {
-            Accept::No => false,
-            Accept::Anywhere => true,
-            Accept::AtEnd => next.is_none(),
-            // Before a *final* newline only: see `accepts_before_final_newline`.
-            Accept::AtEndOrBeforeNewline => next.is_none(),
-            Accept::BeforeLineTerminator => next.is_none_or(|a| {
-                self.alphabet
-                    .atom(a)
-                    .first()
-                    .is_some_and(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}'))
-            }),
-        })
+        self.accepts_upto(set, next, u32::MAX)
+    }
+
+    /// [`Nfa::accepts`], counting only states of top-level alternatives up
+    /// to `branch` (an engine explores the earlier ones first).
+    pub fn accepts_upto(&self, set: &Bits, next: Option<usize>, branch: u32) -> bool {
+        set.iter()
+            .filter(|&s| self.states[s].branch <= branch)
+            .any(|s| match self.states[s].accept {
+                Accept::No => false,
+                Accept::Anywhere => true,
+                Accept::AtEnd => next.is_none(),
+                // Before a *final* newline only: see `accepts_before_final_newline`.
+                Accept::AtEndOrBeforeNewline => next.is_none(),
+                Accept::BeforeLineTerminator => next.is_none_or(|a| {
+                    self.alphabet.atom(a).first().is_some_and(|c| {
+                        matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}')
+                    })
+                }),
+            })
     }
 }

@@ -409,7 +409,12 @@ impl<'p> Lowerer<'p> {
                 }
                 Work::Alt { span, n } => {
                     let items = out.split_off(out.len() - n);
-                    out.push(Ir::alt(items, span));
+                    let alt = if self.flavor == Flavor::Python {
+                        self.python_branch(items, span)
+                    } else {
+                        Ir::alt(items, span)
+                    };
+                    out.push(alt);
                 }
                 Work::Repeat {
                     min,
@@ -611,6 +616,79 @@ impl<'p> Lowerer<'p> {
         };
         out.push(ir);
         Ok(())
+    }
+
+    /// CPython's parser rewrites a branch before compiling it (sre_parse
+    /// `_parse_sub`): a first item common to every alternative is moved in
+    /// front, and alternatives that are each one literal or one
+    /// non-negated class become a single class. Both change how it
+    /// backtracks (`(\d|[0-9])+` is linear there, `(a|a)*` is not).
+    fn python_branch(&mut self, mut items: Vec<Ir>, span: Span) -> Ir {
+        let seq = |ir: Ir| -> Vec<Ir> {
+            match &ir.kind {
+                IrKind::Empty => vec![],
+                IrKind::Concat(_) => match ir.into_kind() {
+                    IrKind::Concat(v) => v,
+                    _ => unreachable!("checked above"),
+                },
+                _ => vec![ir],
+            }
+        };
+        let mut seqs: Vec<Vec<Ir>> = items.drain(..).map(seq).collect();
+        let mut prefix: Vec<Ir> = vec![];
+        while let Some(first) = seqs.first().and_then(|s| s.first()) {
+            // CPython compares parsed items, before case folding: compare
+            // the source text.
+            let text = |ir: &Ir| {
+                self.p
+                    .pattern
+                    .get(ir.span.start..ir.span.end)
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let key = text(first);
+            if key.is_empty()
+                || !seqs
+                    .iter()
+                    .all(|s| s.first().is_some_and(|f| text(f) == key))
+            {
+                break;
+            }
+            let mut taken = None;
+            for s in &mut seqs {
+                let f = s.remove(0);
+                taken.get_or_insert(f);
+            }
+            prefix.extend(taken);
+        }
+        // One literal or non-negated class per alternative: one class.
+        let foldable = seqs.len() > 1
+            && seqs.iter().all(|s| {
+                s.len() == 1 && matches!(s[0].kind, IrKind::Class(_)) && {
+                    let text = self
+                        .p
+                        .pattern
+                        .get(s[0].span.start..s[0].span.end)
+                        .unwrap_or("");
+                    !text.starts_with("[^") && text != "."
+                }
+            });
+        let branch = if foldable {
+            let mut set = CharSet::empty();
+            for s in &seqs {
+                if let IrKind::Class(c) = &s[0].kind {
+                    set = set.union(c);
+                }
+            }
+            Ir::class(set, span)
+        } else {
+            Ir::alt(
+                seqs.into_iter().map(|s| Ir::concat(s, span)).collect(),
+                span,
+            )
+        };
+        prefix.push(branch);
+        Ir::concat(prefix, span)
     }
 
     fn finish_group(&mut self, kind: &GroupKind, sub: Ir, span: Span) -> Ir {
