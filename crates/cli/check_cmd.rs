@@ -61,6 +61,12 @@ struct Job {
 }
 
 fn jobs(args: &Args) -> anyhow::Result<Vec<Job>> {
+    if !args.common.stdin && args.input != "lines" {
+        anyhow::bail!("--input {} needs --stdin", args.input);
+    }
+    if !matches!(args.input.as_str(), "lines" | "jsonl") {
+        anyhow::bail!("unknown --input '{}' (expected lines or jsonl)", args.input);
+    }
     let flavor: Flavor = args
         .common
         .flavor
@@ -94,6 +100,9 @@ fn jobs(args: &Args) -> anyhow::Result<Vec<Job>> {
             let line = line.context("reading standard input")?;
             let line = line.strip_suffix('\r').unwrap_or(&line).to_string();
             match args.input.as_str() {
+                // Blank lines are skipped (an empty pattern can be passed as
+                // an argument).
+                "lines" if line.is_empty() => {}
                 "lines" => out.push(Job {
                     pattern: line,
                     opts: base(flavor, &args.common.flags, mode),
@@ -151,14 +160,23 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
             Err(e) => {
                 status = status.max(Status::Error);
                 if args.common.format == Format::Text {
-                    crate::render::error(&mut out, &job.pattern, &job.opts, &e, color)?;
+                    // Errors go to stderr (the contract); stdout keeps the reports.
+                    out.flush()?;
+                    let err_color = args.common.color.enabled_for_stderr();
+                    crate::render::error(
+                        &mut io::stderr().lock(),
+                        &job.pattern,
+                        &job.opts,
+                        &e,
+                        err_color,
+                    )?;
                     continue;
                 }
                 Report::from_error(&job.pattern, &job.opts, &e)
             }
         };
-        if let (Some(max), Some(a)) = (args.max_length, report.attack.as_mut()) {
-            crate::render::limit_attack(a, max);
+        if let Some(max) = args.max_length {
+            crate::render::limit_attack(&mut report, max);
         }
         match report.verdict {
             Verdict::Vulnerable => status = status.max(Status::Findings),

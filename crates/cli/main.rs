@@ -59,6 +59,15 @@ pub enum Color {
 }
 
 impl Color {
+    /// Whether to color output written to standard error.
+    pub fn enabled_for_stderr(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+
     /// Whether to color output written to standard output.
     pub fn enabled(self) -> bool {
         match self {
@@ -95,7 +104,32 @@ pub enum Status {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return ExitCode::from(
+                    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                        2
+                    } else {
+                        0
+                    },
+                );
+            }
+            // Usage errors: one `redoscope: ` line (plus clap's hint), exit 2.
+            let text = e.render().to_string();
+            let text = text.trim_start_matches("error: ");
+            let _ = write!(io::stderr(), "redoscope: {text}");
+            return ExitCode::from(2);
+        }
+    };
     let result = match cli.command {
         Command::Parse(args) => parse_cmd::run(&args),
         Command::Check(args) => check_cmd::run(&args),

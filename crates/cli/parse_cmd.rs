@@ -48,8 +48,10 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
                 Ok(p) => {
                     writeln!(
                         out,
-                        "{pat}  ({flavor}, flags \"{}\", {} capture groups)",
-                        args.common.flags, p.captures
+                        "{pat}  ({flavor}, flags \"{}\", {} capture group{})",
+                        args.common.flags,
+                        p.captures,
+                        if p.captures == 1 { "" } else { "s" }
                     )?;
                     write!(out, "{}", crate::tree::render(&p.ast, pat))?;
                 }

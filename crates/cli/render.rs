@@ -1,6 +1,6 @@
 //! Text rendering of reports, in the style of a rustc / ruff diagnostic.
 
-use redoscope::{Attack, Error, Growth, Options, Report, Verdict};
+use redoscope::{Error, Growth, Options, Report, Verdict};
 use std::io::{self, Write};
 
 struct Paint {
@@ -49,8 +49,10 @@ pub fn visible(s: &str) -> String {
     o
 }
 
-/// Shortens the attack's repeat so that the string fits `max` characters.
-pub fn limit_attack(a: &mut Attack, max: usize) {
+/// Shortens the attack's repeat so that the string fits `max` characters;
+/// drops the attack when even one repetition does not fit.
+pub fn limit_attack(r: &mut Report, max: usize) {
+    let Some(a) = r.attack.as_mut() else { return };
     let fixed: usize = a
         .pumps
         .iter()
@@ -64,7 +66,10 @@ pub fn limit_attack(a: &mut Attack, max: usize) {
         .sum::<usize>()
         .max(1);
     let n = max.saturating_sub(fixed) / per;
-    if n < a.repeat {
+    if n == 0 {
+        r.attack = None;
+        r.notes.push(format!("no attack fits in {max} characters"));
+    } else if n < a.repeat {
         a.repeat = n;
         a.string = a.with_repeat(n);
     }
@@ -169,45 +174,57 @@ pub fn report(out: &mut impl Write, r: &Report, color: bool) -> io::Result<()> {
                 p.red("hotspot")
             )?;
             writeln!(out, "   {}", p.blue("|"))?;
-            if let Some(a) = &r.attack {
-                let parts: Vec<String> = a
-                    .pumps
-                    .iter()
-                    .map(|pm| {
-                        let pre = if pm.prefix.is_empty() {
-                            String::new()
-                        } else {
-                            format!("{:?} + ", visible(&pm.prefix))
-                        };
-                        format!("{pre}{:?}×{}", visible(&pm.pump), a.repeat)
-                    })
-                    .collect();
-                writeln!(
-                    out,
-                    "   = attack: {} + {:?} ({} chars)",
-                    parts.join(" + "),
-                    visible(&a.suffix),
-                    a.string.chars().count()
-                )?;
+            match &r.attack {
+                Some(a) => {
+                    let parts: Vec<String> = a
+                        .pumps
+                        .iter()
+                        .map(|pm| {
+                            let pre = if pm.prefix.is_empty() {
+                                String::new()
+                            } else {
+                                format!("{:?} + ", visible(&pm.prefix))
+                            };
+                            format!("{pre}{:?}×{}", visible(&pm.pump), a.repeat)
+                        })
+                        .collect();
+                    writeln!(
+                        out,
+                        "   = attack: {} + {:?} ({} chars)",
+                        parts.join(" + "),
+                        visible(&a.suffix),
+                        a.string.chars().count()
+                    )?;
+                    let shown: String = visible(&a.string);
+                    if shown.chars().count() <= 120 {
+                        writeln!(out, "   = attack string: {shown:?}")?;
+                    } else {
+                        let head: String = shown.chars().take(100).collect();
+                        writeln!(
+                            out,
+                            "   = attack string: {head:?}… (use --format json or `--max-length`)"
+                        )?;
+                    }
+                }
+                None => writeln!(out, "   = attack: none within the length limit")?,
             }
             writeln!(out, "   = why: {}", why(r))?;
             if r.needs_confirmation {
                 writeln!(out, "   = note: {}", r.reason.clone().unwrap_or_default())?;
             }
             if !r.runtimes.is_empty() {
-                let rt: Vec<String> = r
-                    .runtimes
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {v}"))
-                    .collect();
-                writeln!(out, "   = runtimes: {}", rt.join(", "))?;
+                writeln!(out, "   = runtimes:")?;
+                let width = r.runtimes.keys().map(|k| k.len()).max().unwrap_or(0);
+                for (k, v) in &r.runtimes {
+                    writeln!(out, "       {k:<width$}  {v}")?;
+                }
             }
         }
     }
     Ok(())
 }
 
-/// Writes a pattern error with its caret.
+/// Writes a pattern error with its caret (to standard error: prefixed).
 pub fn error(
     out: &mut impl Write,
     pattern: &str,
@@ -218,7 +235,7 @@ pub fn error(
     let p = Paint { on: color };
     writeln!(
         out,
-        "{}: {} ({})",
+        "redoscope: {}: {} ({})",
         p.red("error"),
         p.bold(&e.message),
         opts.get_flavor()

@@ -44,7 +44,7 @@ impl<'a> Budget<'a> {
         Budget {
             steps_left: steps,
             used: 0,
-            since_check: 0,
+            since_check: Self::CHECK_EVERY, // the first tick checks the deadline at once
             cancel,
         }
     }
