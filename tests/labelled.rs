@@ -733,19 +733,19 @@ fn failures(datasets: &[Dataset], jobs: &[Job], outcomes: &[Outcome]) -> Failure
 }
 
 /// Time figures over all jobs: max wall, max elapsed, how many over the
-/// deadline itself (not counting the slack).
-fn deadline_text(outcomes: &[Outcome]) -> String {
+/// deadline itself (not counting the slack), and the slowest checks.
+fn deadline_text(datasets: &[Dataset], jobs: &[Job], outcomes: &[Outcome]) -> String {
     let max_wall = outcomes.iter().map(|o| o.wall_ms).fold(0.0, f64::max);
     let max_elapsed = outcomes.iter().map(|o| o.elapsed_ms).fold(0.0, f64::max);
     let at_deadline = outcomes
         .iter()
         .filter(|o| o.wall_ms >= DEADLINE.as_secs_f64() * 1e3)
         .count();
-    let mut walls: Vec<f64> = outcomes.iter().map(|o| o.wall_ms).collect();
-    walls.sort_by(f64::total_cmp);
-    let q = |p: f64| walls[((walls.len() - 1) as f64 * p).round() as usize];
-    format!(
-        "deadline {} ms (limit {:.0} ms): {} checks, wall p50 {:.3} ms, p99 {:.3} ms, max {:.1} ms; max elapsed_ms {:.1}; {} reached the deadline",
+    let mut order: Vec<usize> = (0..outcomes.len()).collect();
+    order.sort_by(|&a, &b| outcomes[a].wall_ms.total_cmp(&outcomes[b].wall_ms));
+    let q = |p: f64| outcomes[order[((order.len() - 1) as f64 * p).round() as usize]].wall_ms;
+    let mut out = format!(
+        "deadline {} ms (limit {:.0} ms): {} checks, wall p50 {:.3} ms, p99 {:.3} ms, max {:.1} ms; max elapsed_ms {:.1}; {} reached the deadline; slowest:\n",
         DEADLINE.as_millis(),
         DEADLINE.as_secs_f64() * 1e3 * DEADLINE_SLACK,
         outcomes.len(),
@@ -754,7 +754,24 @@ fn deadline_text(outcomes: &[Outcome]) -> String {
         max_wall,
         max_elapsed,
         at_deadline
-    )
+    );
+    for &i in order.iter().rev().take(5) {
+        let (job, o) = (&jobs[i], &outcomes[i]);
+        let rec = &datasets[job.dataset].records[job.record];
+        let pattern = job.pattern.as_deref().unwrap_or(&rec.pattern);
+        let shown: String = pattern.chars().take(80).collect();
+        let _ = writeln!(
+            out,
+            "  wall {:.1} ms, elapsed_ms {:.1}, {} {:?}: {} {:?}",
+            o.wall_ms,
+            o.elapsed_ms,
+            o.verdict,
+            o.reason.as_deref().unwrap_or(""),
+            rec.id,
+            shown
+        );
+    }
+    out
 }
 
 fn list(title: &str, items: &[String]) -> String {
@@ -816,7 +833,7 @@ fn all_datasets() {
         jobs.len() as f64 / elapsed.as_secs_f64()
     );
     println!("{}", report_text(&datasets, &passes, &stats));
-    println!("{}", deadline_text(&outcomes));
+    print!("{}", deadline_text(&datasets, &jobs, &outcomes));
     let failures = failures(&datasets, &jobs, &outcomes);
 
     // Machine-readable outputs.
@@ -887,7 +904,7 @@ fn ci_slice() {
         started.elapsed().as_secs_f64()
     );
     println!("{}", report_text(&datasets, &passes, &stats));
-    println!("{}", deadline_text(&outcomes));
+    print!("{}", deadline_text(&datasets, &jobs, &outcomes));
     assert_no_failures(&failures(&datasets, &jobs, &outcomes));
     if let Some((_, s)) = passes
         .iter()
