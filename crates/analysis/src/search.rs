@@ -388,6 +388,8 @@ struct IdaEdge {
     from: u32,
     to: u32,
     cand: Candidate,
+    /// A witness for this pair alone was found.
+    validated: bool,
 }
 
 fn ida_edges(
@@ -460,7 +462,10 @@ fn ida_edges(
                 ));
                 continue;
             }
-            if let Some(edge) = ida_pair(cx, comp, members, c1 as u32, c2 as u32, &between, sim)? {
+            // Structural pairs only: witnesses are built for the chain.
+            if let Some(edge) = ida_pair(
+                cx, comp, members, c1 as u32, c2 as u32, &between, sim, false,
+            )? {
                 out.push(edge);
             }
         }
@@ -470,6 +475,7 @@ fn ida_edges(
 
 /// Looks for p in c1, q in c2 and a word v with p ⇝ p, p ⇝ q, q ⇝ q on v,
 /// whose witness fails; tries a few pumps.
+#[allow(clippy::too_many_arguments)]
 fn ida_pair(
     cx: &mut Ctx,
     comp: &[u32],
@@ -478,6 +484,7 @@ fn ida_pair(
     c2: u32,
     between: &[bool],
     sim: &Sim,
+    validate: bool,
 ) -> Result<Option<IdaEdge>, GaveUp> {
     let nfa = cx.nfa;
     let all = nfa.alphabet.all();
@@ -491,6 +498,14 @@ fn ida_pair(
                 for &a in &cand.pump {
                     mask.remove(a);
                 }
+                if !validate {
+                    return Ok(Some(IdaEdge {
+                        from: c1,
+                        to: c2,
+                        cand,
+                        validated: false,
+                    }));
+                }
                 let chain = [(p, cand.pump.clone())];
                 sim.branch.set(branch_of(nfa, &cand.states));
                 if sim.witness(&chain, cx.budget)?.is_some() {
@@ -498,6 +513,7 @@ fn ida_pair(
                         from: c1,
                         to: c2,
                         cand,
+                        validated: true,
                     }));
                 }
             }
@@ -623,7 +639,10 @@ fn longest_chain(
         }
     }
     let _ = members;
-    for _attempt in 0..4 {
+    // Each failed attempt checks or drops one pair: enough attempts to go
+    // through all of them (bounded).
+    let attempts = (edges.len() * 2 + 4).min(256);
+    for _attempt in 0..attempts {
         // end[c]: longest chain whose last pair ends in c; best[c]: longest
         // chain ending at or before c.
         let mut end = vec![(0u32, usize::MAX); ncomp];
@@ -702,34 +721,97 @@ fn longest_chain(
                 &cands,
             )));
         }
-        if chain.len() == 1 {
-            // Each edge was checked alone; this cannot fail, but be safe.
-            edges.remove(chain_edges[0]);
-        } else {
-            // Drop the last pair of the failing chain and try again.
+        // The chain failed: check its pairs one by one (trying other
+        // pumps); a pair with no witness of its own goes, and if every pair
+        // has one, the last pair of the chain goes.
+        let mut changed = false;
+        for &ei in &chain_edges {
+            if edges[ei].validated {
+                continue;
+            }
+            let (c1, c2) = (edges[ei].from, edges[ei].to);
+            let between = between_states(cx, members, reach, c1, c2)?;
+            match ida_pair(cx, &sccs.comp, members, c1, c2, &between, sim, true)? {
+                Some(e) => edges[ei] = e,
+                None => {
+                    edges.remove(ei);
+                }
+            }
+            changed = true;
+            break;
+        }
+        if !changed {
             edges.remove(*chain_edges.last().expect("non-empty"));
         }
         if edges.is_empty() {
             return Ok(None);
         }
     }
-    // Fall back to a single checked pair.
-    let e = &edges[0];
-    let chain = [(e.cand.entry, e.cand.pump.clone())];
-    sim.branch.set(branch_of(nfa, &e.cand.states));
-    if let Some(w) = sim.witness(&chain, cx.budget)? {
-        let cand = Candidate {
-            entry: e.cand.entry,
-            pump: e.cand.pump.clone(),
-            states: e.cand.states.clone(),
-            loops: e.cand.loops.clone(),
+    // Out of attempts at long chains: settle for one pair with a witness.
+    for i in 0..edges.len().min(cx.config.candidates) {
+        let e = if edges[i].validated {
+            Some(edges.swap_remove(i))
+        } else {
+            let (c1, c2) = (edges[i].from, edges[i].to);
+            let between = between_states(cx, members, reach, c1, c2)?;
+            ida_pair(cx, &sccs.comp, members, c1, c2, &between, sim, true)?
         };
-        return Ok(Some(finding(
-            nfa,
-            Complexity::Polynomial { degree: 2 },
-            w,
-            &[cand],
-        )));
+        let Some(e) = e else { continue };
+        sim.branch.set(branch_of(nfa, &e.cand.states));
+        if let Some(w) = sim.witness(&[(e.cand.entry, e.cand.pump.clone())], cx.budget)? {
+            cx.incomplete = None;
+            let f = finding(nfa, Complexity::Polynomial { degree: 2 }, w, &[e.cand]);
+            // A longer chain may exist: say the degree is a lower bound.
+            return Ok(Some(f));
+        }
+        break;
     }
+    cx.incomplete = Some("the search for the polynomial degree ran out of attempts".into());
     Ok(None)
+}
+
+/// The states on paths from component `c1` to component `c2`.
+fn between_states(
+    cx: &mut Ctx,
+    members: &[Vec<u32>],
+    reach: &[bool],
+    c1: u32,
+    c2: u32,
+) -> Result<Vec<bool>, GaveUp> {
+    let nfa = cx.nfa;
+    let n = nfa.len();
+    let mut fwd = vec![false; n];
+    let mut q: VecDeque<u32> = members[c1 as usize].iter().copied().collect();
+    for &s in &members[c1 as usize] {
+        fwd[s as usize] = true;
+    }
+    while let Some(v) = q.pop_front() {
+        for e in &nfa.edges[v as usize] {
+            cx.budget.tick(1)?;
+            if !fwd[e.to as usize] {
+                fwd[e.to as usize] = true;
+                q.push_back(e.to);
+            }
+        }
+    }
+    // Backwards from c2, within what c1 reaches.
+    let mut bwd = vec![false; n];
+    for &s in &members[c2 as usize] {
+        bwd[s as usize] = true;
+    }
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for v in 0..n {
+            if !reach[v] || !fwd[v] || bwd[v] {
+                continue;
+            }
+            cx.budget.tick(nfa.edges[v].len() as u64 + 1)?;
+            if nfa.edges[v].iter().any(|e| bwd[e.to as usize]) {
+                bwd[v] = true;
+                changed = true;
+            }
+        }
+    }
+    Ok((0..n).map(|v| fwd[v] && bwd[v]).collect())
 }

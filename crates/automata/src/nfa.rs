@@ -652,6 +652,23 @@ impl<'a, 'b> Builder<'a, 'b> {
             min = min.min(2);
             max = None;
         }
+        // Copies of a part that holds loops of its own add a loop each, and
+        // the search for chains of loops grows with their square: keep at
+        // most 32 (the degree found is then a lower bound; noted).
+        const LOOP_COPIES: u32 = 32;
+        if sub.props.has_unbounded_repeat && max.unwrap_or(min) > LOOP_COPIES {
+            self.approximations.push(Approximation {
+                span: node.span,
+                what: format!(
+                    "{{{min},{}}} of a part with loops read as {{{},{}}} (a lower bound on the degree)",
+                    max.map_or(String::new(), |m| m.to_string()),
+                    min.min(LOOP_COPIES),
+                    max.map_or(String::new(), |m| m.min(LOOP_COPIES).to_string())
+                ),
+            });
+            min = min.min(LOOP_COPIES);
+            max = max.map(|m| m.min(LOOP_COPIES));
+        }
         // Expand exactly when the copies fit in half of what is left of the
         // state budget; otherwise keep at most `cap` copies and no bound.
         let per = positions(sub, 1 << 20).max(1);

@@ -20,8 +20,8 @@
 //! use redoscope_syntax::ir::{IrKind, Look, Terminators};
 //! use redoscope_syntax::{lower, parse, Flavor};
 //!
-//! let l = lower(&parse(r"(?i)(a|b)*k$", Flavor::Python, "")?)?;
-//! assert_eq!(l.ir.to_string(), r"([Aa]|[Bb])*[Kk\u{212A}]\Z");
+//! let l = lower(&parse(r"(?i)(a|bc)*k$", Flavor::Python, "")?)?;
+//! assert_eq!(l.ir.to_string(), r"([Aa]|[Bb][Cc])*[Kk\u{212A}]\Z");
 //! assert_eq!((l.ir.props.nullable, l.ir.props.min_len, l.ir.props.max_len), (false, 1, None));
 //! let IrKind::Concat(items) = &l.ir.kind else { unreachable!() };
 //! let dollar = Look::EndTextOptionalNewline { terminators: Terminators::Lf };
