@@ -58,6 +58,15 @@ pub(crate) struct Sim<'a> {
 const PUMP_ROUNDS: usize = 64;
 
 impl Sim<'_> {
+    /// Whether a run in `set` has matched whatever comes next.
+    fn matched(&self, set: &Bits) -> bool {
+        let branch = self.branch.get();
+        set.iter().any(|s| {
+            let st = &self.nfa.states[s];
+            st.branch <= branch && st.accept == Accept::Anywhere
+        })
+    }
+
     /// Atoms that can be read from `set` without the match having
     /// succeeded first.
     fn allowed_from(&self, set: &Bits, mask: &Bits) -> Vec<usize> {
@@ -75,7 +84,7 @@ impl Sim<'_> {
         mask: &Bits,
         budget: &mut Budget,
     ) -> Result<Option<(Vec<usize>, Bits)>, GaveUp> {
-        if from.contains(target as usize) {
+        if from.contains(target as usize) && !self.matched(from) {
             return Ok(Some((vec![], from.clone())));
         }
         let mut seen: HashMap<Bits, (usize, usize)> = HashMap::new();
@@ -95,7 +104,8 @@ impl Sim<'_> {
                 }
                 seen.insert(next.clone(), (head, a));
                 order.push(next.clone());
-                if next.contains(target as usize) {
+                // A set that has already matched is no place to pump from.
+                if next.contains(target as usize) && !self.matched(&next) {
                     // Walk back.
                     let mut word = vec![];
                     let mut cur = order.len() - 1;

@@ -77,8 +77,34 @@ pub enum Accept {
     AtEndOrBeforeNewline,
     /// At the end, or before a line terminator.
     BeforeLineTerminator,
+    /// At the end, or before a non-word character (`\b` after a word
+    /// character, `\B` after a non-word one).
+    AtEndOrBeforeNonWord,
+    /// Only before a word character (`\b` after a non-word character, `\B`
+    /// after a word one).
+    BeforeWord,
     /// Right away: the match is found.
     Anywhere,
+}
+
+impl Accept {
+    /// A state that accepts in both ways: the union where the two are
+    /// comparable, else "anywhere" (more matches: fewer attacks, never a
+    /// false one).
+    pub fn or(self, other: Accept) -> Accept {
+        use Accept::*;
+        match (self, other) {
+            (No, x) | (x, No) => x,
+            (a, b) if a == b => a,
+            (Anywhere, _) | (_, Anywhere) => Anywhere,
+            (
+                a @ (AtEnd | AtEndOrBeforeNewline | BeforeLineTerminator),
+                b @ (AtEnd | AtEndOrBeforeNewline | BeforeLineTerminator),
+            ) => a.max(b),
+            (AtEnd, AtEndOrBeforeNonWord) | (AtEndOrBeforeNonWord, AtEnd) => AtEndOrBeforeNonWord,
+            _ => Anywhere,
+        }
+    }
 }
 
 /// What kind of state.
@@ -216,6 +242,8 @@ pub struct Nfa {
     pub mode: Mode,
     /// What was over-approximated.
     pub approximations: Vec<Approximation>,
+    /// The atoms of word characters (for `\b` acceptance).
+    pub word_atoms: Bits,
     /// The pattern has lookarounds (crossed freely here).
     pub has_lookaround: bool,
     /// The pattern has backreferences (read as their group's language).
@@ -920,14 +948,23 @@ impl Narrow {
             Accept::AtEnd
         } else if l & L_END_NL != 0 {
             Accept::AtEndOrBeforeNewline
-        } else if l & (L_EOL | L_WB | L_NWB | L_WSTART | L_WEND) != 0 {
-            // Depends on the next character: taken as "at the end or before
-            // a line terminator" for `$`, and as anywhere for word
-            // boundaries (more matches: fewer attacks, never a false one).
-            if l & L_EOL != 0 {
-                Accept::BeforeLineTerminator
-            } else {
-                Accept::Anywhere
+        } else if l & L_EOL != 0 {
+            Accept::BeforeLineTerminator
+        } else if l & (L_WB | L_NWB | L_WSTART | L_WEND) != 0 {
+            // Word boundaries depend on the next character; when the one
+            // before is not known, taken as anywhere (more matches: fewer
+            // attacks, never a false one).
+            let before_word = l & L_WSTART != 0
+                || (l & L_WB != 0 && prev_word == Some(false))
+                || (l & L_NWB != 0 && prev_word == Some(true));
+            let before_nonword = l & L_WEND != 0
+                || (l & L_WB != 0 && prev_word == Some(true))
+                || (l & L_NWB != 0 && prev_word == Some(false));
+            match (before_word, before_nonword) {
+                (true, true) => Accept::No,
+                (true, false) => Accept::BeforeWord,
+                (false, true) => Accept::AtEndOrBeforeNonWord,
+                (false, false) => Accept::Anywhere,
             }
         } else {
             Accept::Anywhere
@@ -1115,19 +1152,21 @@ impl Nfa {
         for &(p, l) in &frag.last {
             let a = narrow.accept(Prev::Set(&b.pos[p as usize].set), l, mode);
             let st = &mut states[(p + off) as usize];
-            st.accept = st.accept.max(a);
+            st.accept = st.accept.or(a);
         }
         for &l in &frag.nullable {
             let a = narrow.accept(Prev::Start, l, mode);
-            states[START as usize].accept = states[START as usize].accept.max(a);
+            states[START as usize].accept = states[START as usize].accept.or(a);
             if search {
                 for (st, class) in &classes {
                     let a = narrow.accept(Prev::Set(class), l, mode);
-                    states[*st as usize].accept = states[*st as usize].accept.max(a);
+                    states[*st as usize].accept = states[*st as usize].accept.or(a);
                 }
             }
         }
+        let word_atoms = alphabet.atoms_of(&narrow.word);
         Ok(Nfa {
+            word_atoms,
             states,
             edges,
             alphabet,

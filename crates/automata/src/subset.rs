@@ -56,6 +56,8 @@ impl Nfa {
                 Accept::AtEnd => next.is_none(),
                 // Before a *final* newline only: see `accepts_before_final_newline`.
                 Accept::AtEndOrBeforeNewline => next.is_none(),
+                Accept::AtEndOrBeforeNonWord => next.is_none_or(|a| !self.word_atoms.contains(a)),
+                Accept::BeforeWord => next.is_some_and(|a| self.word_atoms.contains(a)),
                 Accept::BeforeLineTerminator => next.is_none_or(|a| {
                     self.alphabet.atom(a).first().is_some_and(|c| {
                         matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}')
