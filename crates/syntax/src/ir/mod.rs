@@ -36,10 +36,12 @@ mod lower;
 mod print;
 #[cfg(test)]
 mod tests;
+mod unlower;
 
 pub use class::{CharSet, Folding};
 pub use look::{LineStartAtEnd, Look, Terminators, WordChars, WordSets};
 pub use lower::lower;
+pub use unlower::{print_ir, to_ast};
 
 use crate::ast::Greed;
 use crate::flavor::Flavor;
