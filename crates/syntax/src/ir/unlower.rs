@@ -193,12 +193,13 @@ fn to_ast_in(ir: &Ir, flavor: Flavor, js_m: bool) -> Result<Ast, String> {
                 (n, Some(m)) if n == m => RepetitionOp::Exactly { n },
                 (n, Some(m)) => RepetitionOp::Bounded { min: n, max: m },
             };
-            let possessive_ok = matches!(flavor, Java | Pcre | Python | Ruby)
-                && !(flavor == Ruby
-                    && !matches!(
-                        op,
-                        RepetitionOp::Star | RepetitionOp::Plus | RepetitionOp::Question
-                    ));
+            // Onigmo reads `{n,m}+` as a nested repetition, not possessive.
+            let simple_op = matches!(
+                op,
+                RepetitionOp::Star | RepetitionOp::Plus | RepetitionOp::Question
+            );
+            let possessive_ok =
+                matches!(flavor, Java | Pcre | Python) || (flavor == Ruby && simple_op);
             let (g, atomic) = match greed {
                 Greed::Possessive if possessive_ok => (Greed::Possessive, false),
                 Greed::Possessive if backtracking && flavor != Js => (Greed::Greedy, true),
