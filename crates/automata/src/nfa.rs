@@ -276,6 +276,10 @@ const L_WB: u16 = 1 << 5;
 const L_NWB: u16 = 1 << 6;
 const L_WSTART: u16 = 1 << 7;
 const L_WEND: u16 = 1 << 8;
+/// Bits 9 to 15: one-character lookaheads `(?=C)` / `(?!C)`, each slot an
+/// entry of [`Builder::peeks`]: they narrow the next character read.
+const L_PEEK_FIRST: u32 = 9;
+const PEEK_SLOTS: usize = 7;
 
 type Looks = u16;
 
@@ -347,6 +351,8 @@ struct Builder<'a, 'b> {
     has_atomic: bool,
     terminators: Option<CharSet>,
     word: Option<CharSet>,
+    /// One-character lookaheads: the set, and whether it is negated.
+    peeks: Vec<(CharSet, bool)>,
 }
 
 fn collect_groups<'a>(ir: &'a Ir, out: &mut HashMap<u32, &'a Ir>) {
@@ -569,6 +575,23 @@ impl<'a, 'b> Builder<'a, 'b> {
                 let mut c = ctx.clone();
                 c.atomic = true;
                 self.frag(sub, &c)?
+            }
+            IrKind::LookAround {
+                behind: false,
+                negated,
+                sub,
+            } if matches!(sub.kind, IrKind::Class(_)) && self.peeks.len() < PEEK_SLOTS => {
+                // A one-character lookahead only narrows the next character:
+                // exact, as a look on the next edge.
+                let IrKind::Class(c) = &sub.kind else {
+                    unreachable!("matched")
+                };
+                let slot = self.peeks.len();
+                self.peeks.push((c.clone(), *negated));
+                Frag {
+                    nullable: vec![1 << (L_PEEK_FIRST as usize + slot)],
+                    ..Frag::default()
+                }
             }
             IrKind::LookAround { .. } => {
                 self.has_lookaround = true;
@@ -859,6 +882,7 @@ struct Narrow {
     word: CharSet,
     nonword: CharSet,
     terminators: CharSet,
+    peeks: Vec<(CharSet, bool)>,
 }
 
 impl Narrow {
@@ -916,6 +940,15 @@ impl Narrow {
                 return None;
             }
             s = s.intersect(&self.nonword);
+        }
+        for (i, (c, negated)) in self.peeks.iter().enumerate() {
+            if l & (1 << (L_PEEK_FIRST as usize + i)) != 0 {
+                s = if *negated {
+                    s.difference(c)
+                } else {
+                    s.intersect(c)
+                };
+            }
         }
         (!s.is_empty()).then_some(s)
     }
@@ -1001,6 +1034,7 @@ impl Nfa {
             has_atomic: false,
             terminators: None,
             word: None,
+            peeks: Vec::new(),
         };
         let ctx = Ctx {
             loops: vec![],
@@ -1052,6 +1086,7 @@ impl Nfa {
             nonword: word.negate(),
             word,
             terminators,
+            peeks: b.peeks.clone(),
         };
 
         // The alphabet: every set an edge can be labelled with.
@@ -1059,6 +1094,7 @@ impl Nfa {
         sets.push(narrow.word.clone());
         sets.push(narrow.terminators.clone());
         sets.push(CharSet::char('\n'));
+        sets.extend(narrow.peeks.iter().map(|(c, _)| c.clone()));
         let alphabet = Alphabet::new(&sets, b.budget)?;
 
         let n = b.pos.len() + 4;
