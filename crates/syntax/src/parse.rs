@@ -136,6 +136,16 @@ fn java_strip_comments(pat: &str, mut x: bool) -> Option<(String, Vec<usize>)> {
                     }
                 }
                 push(&mut out, &mut map, i, c);
+                if set_only {
+                    // `(?x)` opens no group: copy it whole, so that its `)`
+                    // does not close the enclosing group's scope.
+                    for (j, d) in it.by_ref() {
+                        push(&mut out, &mut map, j, d);
+                        if d == ')' {
+                            break;
+                        }
+                    }
+                }
             }
             ')' if class_depth == 0 => {
                 if let Some(prev) = scopes.pop() {
