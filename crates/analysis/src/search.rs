@@ -416,21 +416,7 @@ fn ida_edges(
         if !nontrivial[c1] {
             continue;
         }
-        // States reachable from c1.
-        let mut fwd = vec![false; n];
-        let mut q: VecDeque<u32> = members[c1].iter().copied().collect();
-        for &s in &members[c1] {
-            fwd[s as usize] = true;
-        }
-        while let Some(v) = q.pop_front() {
-            for e in &nfa.edges[v as usize] {
-                cx.budget.tick(1)?;
-                if !fwd[e.to as usize] {
-                    fwd[e.to as usize] = true;
-                    q.push_back(e.to);
-                }
-            }
-        }
+        let fwd = forward(cx, &members[c1])?;
         let mut targets: Vec<usize> = (0..ncomp)
             .filter(|&c2| {
                 c2 != c1 && nontrivial[c2] && members[c2].iter().any(|&s| fwd[s as usize])
@@ -770,19 +756,12 @@ fn longest_chain(
     Ok(None)
 }
 
-/// The states on paths from component `c1` to component `c2`.
-fn between_states(
-    cx: &mut Ctx,
-    members: &[Vec<u32>],
-    reach: &[bool],
-    c1: u32,
-    c2: u32,
-) -> Result<Vec<bool>, GaveUp> {
+/// The states reachable from `from` (including them).
+fn forward(cx: &mut Ctx, from: &[u32]) -> Result<Vec<bool>, GaveUp> {
     let nfa = cx.nfa;
-    let n = nfa.len();
-    let mut fwd = vec![false; n];
-    let mut q: VecDeque<u32> = members[c1 as usize].iter().copied().collect();
-    for &s in &members[c1 as usize] {
+    let mut fwd = vec![false; nfa.len()];
+    let mut q: VecDeque<u32> = from.iter().copied().collect();
+    for &s in from {
         fwd[s as usize] = true;
     }
     while let Some(v) = q.pop_front() {
@@ -794,6 +773,20 @@ fn between_states(
             }
         }
     }
+    Ok(fwd)
+}
+
+/// The states on paths from component `c1` to component `c2`.
+fn between_states(
+    cx: &mut Ctx,
+    members: &[Vec<u32>],
+    reach: &[bool],
+    c1: u32,
+    c2: u32,
+) -> Result<Vec<bool>, GaveUp> {
+    let nfa = cx.nfa;
+    let n = nfa.len();
+    let fwd = forward(cx, &members[c1 as usize])?;
     // Backwards from c2, within what c1 reaches.
     let mut bwd = vec![false; n];
     for &s in &members[c2 as usize] {
