@@ -296,14 +296,14 @@ pub struct Report {
 }
 
 impl Report {
-    /// A report for a pattern the flavor rejects.
-    pub fn from_error(pattern: &str, opts: &Options, err: &Error) -> Report {
+    /// A report with nothing decided yet (verdict `unknown`, no reason).
+    fn undecided(pattern: &str, opts: &Options) -> Report {
         Report {
             pattern: pattern.to_string(),
             flavor: opts.flavor,
             flags: opts.flags.clone(),
             mode: opts.get_mode().name(),
-            verdict: Verdict::Error,
+            verdict: Verdict::Unknown,
             complexity: None,
             backtracking: None,
             hotspot: vec![],
@@ -311,12 +311,21 @@ impl Report {
             needs_confirmation: false,
             runtimes: BTreeMap::new(),
             fix: None,
+            reason: None,
+            notes: vec![],
+            elapsed_ms: 0.0,
+        }
+    }
+
+    /// A report for a pattern the flavor rejects.
+    pub fn from_error(pattern: &str, opts: &Options, err: &Error) -> Report {
+        Report {
+            verdict: Verdict::Error,
             reason: Some(format!(
                 "{} at {}..{}",
                 err.message, err.span.start, err.span.end
             )),
-            notes: vec![],
-            elapsed_ms: 0.0,
+            ..Report::undecided(pattern, opts)
         }
     }
 }
@@ -382,23 +391,7 @@ pub fn check(pattern: &str, opts: &Options) -> Result<Report, Error> {
     let lowered = syntax::lower(&parsed)?;
     let mode = opts.get_mode();
     let mut notes: Vec<String> = lowered.notes.iter().map(|n| n.message.clone()).collect();
-    let mut report = Report {
-        pattern: pattern.to_string(),
-        flavor: opts.flavor,
-        flags: opts.flags.clone(),
-        mode: mode.name(),
-        verdict: Verdict::Unknown,
-        complexity: None,
-        backtracking: None,
-        hotspot: vec![],
-        attack: None,
-        needs_confirmation: false,
-        runtimes: BTreeMap::new(),
-        fix: None,
-        reason: None,
-        notes: vec![],
-        elapsed_ms: 0.0,
-    };
+    let mut report = Report::undecided(pattern, opts);
     let config = automata::Config::default().max_states(opts.max_states);
     let nfa = match Nfa::build(&lowered.ir, mode, &config, &mut budget) {
         Ok(nfa) => nfa,

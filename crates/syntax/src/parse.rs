@@ -1238,6 +1238,17 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// Python's error for an octal escape above `\377`.
+    fn octal_out_of_range<T>(&self, start: usize) -> Result<T> {
+        let span = self.span_from(start);
+        let text = &self.pat[start..self.pos];
+        self.err(
+            K::InvalidEscape,
+            span,
+            format!("octal escape value {text} outside of range 0-0o377"),
+        )
+    }
+
     fn pcre_octal(&self, start: usize, v: u32) -> Result<()> {
         if self.fl == Flavor::Pcre && !self.flags.unicode && v > 0o377 {
             let span = self.span_from(start);
@@ -1946,15 +1957,7 @@ impl<'a> Parser<'a> {
                     self.pos = digits_start;
                     let v = self.octal_run(3);
                     if v > 0o377 {
-                        let span = self.span_from(start);
-                        return self.err(
-                            K::InvalidEscape,
-                            span,
-                            format!(
-                                "octal escape value {} outside of range 0-0o377",
-                                &self.pat[start..self.pos]
-                            ),
-                        );
+                        return self.octal_out_of_range(start);
                     }
                     return lit(v, LiteralKind::Octal);
                 }
@@ -1967,15 +1970,7 @@ impl<'a> Parser<'a> {
                         let v =
                             (c as u32 - 48) * 64 + (d2 as u32 - 48) * 8 + (d3.unwrap() as u32 - 48);
                         if v > 0o377 {
-                            let span = self.span_from(start);
-                            return self.err(
-                                K::InvalidEscape,
-                                span,
-                                format!(
-                                    "octal escape value {} outside of range 0-0o377",
-                                    &self.pat[start..self.pos]
-                                ),
-                            );
+                            return self.octal_out_of_range(start);
                         }
                         return lit(v, LiteralKind::Octal);
                     }
