@@ -313,7 +313,7 @@ impl Compiler {
                 max,
                 greed,
                 sub,
-            } => self.repeat(ir, *min, *max, *greed, sub)?,
+            } => self.repeat(*min, *max, *greed, sub)?,
             IrKind::Capture { index, sub, .. } => {
                 self.push(Inst::Save(2 * index));
                 self.node(sub)?;
@@ -442,7 +442,6 @@ impl Compiler {
 
     fn repeat(
         &mut self,
-        ir: &Ir,
         min: u32,
         max: Option<u32>,
         greed: Greed,
@@ -455,7 +454,7 @@ impl Compiler {
                 body: self.pc() + 1,
                 next: 0,
             });
-            self.repeat(ir, min, max, Greed::Greedy, sub)?;
+            self.repeat(min, max, Greed::Greedy, sub)?;
             self.push(Inst::SubEnd);
             let next = self.pc();
             self.patch_target(at, next);
