@@ -29,7 +29,7 @@ pub struct Args {
     /// `pattern` and optional `flags`, `flavor`, `mode`).
     #[arg(long, default_value = "lines")]
     pub input: String,
-    /// The longest attack string to print (characters).
+    /// The longest attack string (characters; default 100000).
     #[arg(long)]
     pub max_length: Option<usize>,
 }
@@ -81,6 +81,9 @@ fn jobs(args: &Args) -> anyhow::Result<Vec<Job>> {
             .flavor(flavor)
             .flags(flags)
             .timeout(args.timeout);
+        if let Some(n) = args.max_length {
+            o = o.max_length(n);
+        }
         if let Some(m) = mode {
             o = o.mode(m);
         }

@@ -1,5 +1,6 @@
 //! The `redoscope` command line.
 
+mod attack_cmd;
 mod check_cmd;
 mod parse_cmd;
 mod render;
@@ -90,6 +91,14 @@ enum Command {
     /// Exits 0 when nothing is vulnerable, 1 when a pattern is (or, with
     /// --strict, undecided), 2 on an invalid pattern or input.
     Check(check_cmd::Args),
+    /// Print an attack string: raw bytes (pipe it into a program), or with
+    /// --format json its structure and its measured growth.
+    ///
+    /// The attack has been run on the reference matcher and confirmed.
+    /// Exits 1 when an attack is printed (a vulnerable pattern), 0 when
+    /// there is none (safe or undecided; the reason goes to stderr), 2 on
+    /// an invalid pattern.
+    Attack(attack_cmd::Args),
 }
 
 /// The outcome of a command: 0 nothing found, 1 findings, 2 an error.
@@ -133,6 +142,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Parse(args) => parse_cmd::run(&args),
         Command::Check(args) => check_cmd::run(&args),
+        Command::Attack(args) => attack_cmd::run(&args),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -34,7 +34,9 @@
 #![deny(missing_docs)]
 
 pub use redoscope_analysis as analysis;
+pub use redoscope_attack as attack;
 pub use redoscope_automata as automata;
+pub use redoscope_backtrack as backtrack;
 pub use redoscope_syntax as syntax;
 
 pub use redoscope_automata::Mode;
@@ -56,6 +58,9 @@ pub struct Options {
     timeout: Duration,
     steps: u64,
     max_states: usize,
+    max_length: usize,
+    target_steps: u64,
+    confirm: bool,
 }
 
 impl Default for Options {
@@ -67,6 +72,9 @@ impl Default for Options {
             timeout: Duration::from_secs(1),
             steps: 200_000_000,
             max_states: 20_000,
+            max_length: 100_000,
+            target_steps: DEFAULT_TARGET_STEPS,
+            confirm: true,
         }
     }
 }
@@ -114,6 +122,28 @@ impl Options {
     /// The most automaton states (memory bound). Default: 20,000.
     pub fn max_states(mut self, n: usize) -> Options {
         self.max_states = n;
+        self
+    }
+
+    /// The longest attack string, in characters. Default: 100,000.
+    pub fn max_length(mut self, n: usize) -> Options {
+        self.max_length = n.max(1);
+        self
+    }
+
+    /// The reference-matcher step count the attack's repeat count aims at
+    /// (within `max_length`). Default: 10¹⁰, seconds on a backtracking
+    /// engine.
+    pub fn target_steps(mut self, n: u64) -> Options {
+        self.target_steps = n.max(1);
+        self
+    }
+
+    /// Whether to run every attack on the reference matcher and report a
+    /// finding as `vulnerable` only when the measured growth confirms it
+    /// (default: yes). Without it, findings are reported unconfirmed.
+    pub fn confirm(mut self, yes: bool) -> Options {
+        self.confirm = yes;
         self
     }
 
@@ -256,6 +286,41 @@ impl Attack {
     }
 }
 
+/// An attack run at growing lengths on an engine.
+#[derive(Clone, Debug, Serialize)]
+pub struct Validation {
+    /// The engine: `reference` (the step-counting backtracker).
+    pub engine: &'static str,
+    /// `[repeat, steps]` for each run, by growing repeat count.
+    pub steps: Vec<[u64; 2]>,
+    /// The attack length in characters of each run.
+    pub lengths: Vec<usize>,
+    /// The growth the runs show.
+    pub measured: attack::Measured,
+    /// The growth the analysis claimed.
+    pub claim: Growth,
+    /// Whether the measured growth matches the claim (exponential; or
+    /// polynomial with the measured degree within ±0.5 of the claimed).
+    pub confirmed: bool,
+}
+
+impl Validation {
+    fn new(v: &attack::Validation) -> Validation {
+        Validation {
+            engine: v.engine,
+            steps: v
+                .points
+                .iter()
+                .map(|p| [p.repeat as u64, p.steps])
+                .collect(),
+            lengths: v.points.iter().map(|p| p.length).collect(),
+            measured: v.measured,
+            claim: v.claim.into(),
+            confirmed: v.confirmed,
+        }
+    }
+}
+
 /// The analysis of one pattern; serializes to the JSON of the command-line
 /// contract.
 #[derive(Clone, Debug, Serialize)]
@@ -277,8 +342,11 @@ pub struct Report {
     pub backtracking: Option<Growth>,
     /// The spans whose repetition causes the blow-up.
     pub hotspot: Vec<Range>,
-    /// A concrete attack (for vulnerable verdicts).
+    /// A concrete attack (for vulnerable verdicts, and for findings that
+    /// were not confirmed).
     pub attack: Option<Attack>,
+    /// The attack run at growing lengths on the reference matcher.
+    pub validation: Option<Validation>,
     /// Whether the finding rests on over-approximations (lookaround,
     /// backreferences, atomic groups) and must be confirmed by running it.
     pub needs_confirmation: bool,
@@ -308,6 +376,7 @@ impl Report {
             backtracking: None,
             hotspot: vec![],
             attack: None,
+            validation: None,
             needs_confirmation: false,
             runtimes: BTreeMap::new(),
             fix: None,
@@ -330,18 +399,125 @@ impl Report {
     }
 }
 
-/// The repeat count for a generated attack: enough to take seconds on a
-/// backtracking engine, small enough to paste.
-fn default_repeat(g: Growth, pump_len: usize) -> usize {
-    let pump_len = pump_len.max(1);
-    match g {
-        Growth::Exponential => 32,
-        Growth::Polynomial { degree } => {
-            // n^degree ≈ 10^10 steps.
-            let n = 10f64.powf(10.0 / degree as f64) as usize;
-            (n / pump_len).clamp(10, 100_000)
+/// The default step target of an attack: about 10¹⁰ reference steps,
+/// seconds on a backtracking engine.
+pub const DEFAULT_TARGET_STEPS: u64 = 10_000_000_000;
+
+/// Reference-matcher steps per second assumed when turning what is left of
+/// the deadline into a step budget (the matcher runs at about 3·10⁸ on a
+/// slow machine).
+const STEPS_PER_SECOND: f64 = 1.0e8;
+
+/// Turns the finding into an attack, runs it on the reference matcher and
+/// reports it as vulnerable only when the measured growth confirms the
+/// claim; otherwise `unknown`, saying what was found and measured.
+fn attack_and_confirm(
+    report: &mut Report,
+    f: &analysis::Finding,
+    lowered: &syntax::ir::Lowered,
+    mode: Mode,
+    opts: &Options,
+    deadline: Instant,
+) {
+    let g = Growth::from(f.complexity);
+    let shape = attack::Attack::from_witness(&f.witness);
+    // Measured up to the default length whatever the printed attack's
+    // bound: a short attack is still confirmed on longer ones.
+    let mut cfg = attack::Config::default();
+    let to_report = |a: &attack::Attack, repeat: usize| Attack {
+        pumps: a
+            .pumps
+            .iter()
+            .map(|p| AttackPump {
+                prefix: p.prefix.clone(),
+                pump: p.pump.clone(),
+            })
+            .collect(),
+        suffix: a.suffix.clone(),
+        repeat,
+        string: a.string(repeat),
+    };
+    if !opts.confirm {
+        report.verdict = Verdict::Vulnerable;
+        report.complexity = Some(g);
+        let repeat = match g {
+            Growth::Exponential => 30,
+            Growth::Polynomial { degree } => 10f64.powf(10.0 / degree as f64) as usize,
+            Growth::Linear => 1,
         }
-        Growth::Linear => 0,
+        .min(shape.max_repeat(opts.max_length))
+        .max(1);
+        report.attack = Some(to_report(&shape, repeat));
+        report.reason = Some("not confirmed (confirmation was turned off)".into());
+        return;
+    }
+    let unconfirmed = |report: &mut Report, why: String| {
+        report.verdict = Verdict::Unknown;
+        report.complexity = None;
+        report.reason = Some(format!(
+            "the analysis found {g} ambiguity but {why}; reported as unconfirmed"
+        ));
+    };
+    let mut m = match backtrack::Matcher::new(lowered) {
+        Ok(m) => m,
+        Err(e) => {
+            report.attack = Some(to_report(&shape, 1));
+            return unconfirmed(report, format!("the attack could not be run: {e}"));
+        }
+    };
+    // What is left of the deadline, as a step budget.
+    let left = deadline.saturating_duration_since(Instant::now());
+    let budget = (left.as_secs_f64() * STEPS_PER_SECOND) as u64;
+    let full = cfg.total_steps;
+    if budget < full {
+        cfg.total_steps = budget;
+        cfg.point_steps = (budget / 20).max(1);
+        cfg.run_limit = budget.max(1);
+    }
+    if cfg.total_steps < 100_000 {
+        report.attack = Some(to_report(&shape, 1));
+        return unconfirmed(
+            report,
+            "the deadline was reached before its attack could be run".into(),
+        );
+    }
+    let probe = (cfg.total_steps / 800).clamp(1_000, 50_000);
+    let shrunk = attack::shrink(&mut m, &shape, mode, f.complexity, &cfg, probe);
+    let mut v = attack::measure(&mut m, &shrunk, mode, f.complexity, &cfg);
+    let mut chosen = shrunk;
+    if !v.confirmed && chosen != shape {
+        let v0 = attack::measure(&mut m, &shape, mode, f.complexity, &cfg);
+        if v0.confirmed {
+            v = v0;
+            chosen = shape;
+        }
+    }
+    let repeat = attack::repeat_for_steps(&chosen, &v, opts.target_steps, opts.max_length);
+    report.attack = Some(to_report(&chosen, repeat));
+    report.validation = Some(Validation::new(&v));
+    if v.confirmed {
+        report.verdict = Verdict::Vulnerable;
+        report.complexity = Some(g);
+        if f.needs_confirmation {
+            report.notes.push(
+                "found on an over-approximation (lookaround, backreference or atomic group); the attack confirmed it".into(),
+            );
+        }
+    } else {
+        let measured = match v.measured {
+            attack::Measured::Exponential { base } => {
+                format!("exponential growth (×{base:.2} per repeat)")
+            }
+            attack::Measured::Polynomial { degree } => format!("growth of degree {degree:.2}"),
+            attack::Measured::Undecided => "too few steps to fit a growth".into(),
+        };
+        let last = v.points.last().map_or(0, |p| p.length);
+        unconfirmed(
+            report,
+            format!(
+                "its attack did not reproduce on the reference matcher (measured {measured} up to {last} characters)"
+            ),
+        );
     }
 }
 
@@ -423,40 +599,24 @@ pub fn check(pattern: &str, opts: &Options) -> Result<Report, Error> {
             report.complexity = Some(Growth::Linear);
         }
         Ok(Analysis::Vulnerable(f)) => {
-            let g = Growth::from(f.complexity);
-            report.verdict = Verdict::Vulnerable;
-            report.complexity = Some(g);
             report.hotspot = f.hotspot.iter().map(|&s| s.into()).collect();
             report.needs_confirmation = f.needs_confirmation;
-            let pump_len: usize = f.witness.pumps.iter().map(|p| p.pump.chars().count()).sum();
-            let repeat = default_repeat(g, pump_len);
-            let pumps: Vec<AttackPump> = f
-                .witness
-                .pumps
-                .iter()
-                .map(|p| AttackPump {
-                    prefix: p.prefix.clone(),
-                    pump: p.pump.clone(),
-                })
-                .collect();
-            let mut attack = Attack {
-                pumps,
-                suffix: f.witness.suffix.clone(),
-                repeat,
-                string: String::new(),
-            };
-            attack.string = attack.with_repeat(repeat);
-            report.attack = Some(attack);
-            if f.needs_confirmation {
-                report.reason = Some(
-                    "found on an over-approximation (lookaround, backreference or atomic group): confirm by running the attack".into(),
-                );
-            }
+            attack_and_confirm(&mut report, &f, &lowered, mode, opts, deadline);
         }
         Ok(Analysis::Unknown { reason }) => report.reason = Some(reason),
         Err(g) => report.reason = Some(gave_up_reason(g, "analyzing")),
     }
     report.runtimes = runtimes(report.complexity, Some(&nfa));
+    let unconfirmed = report.validation.as_ref().is_some_and(|v| !v.confirmed);
+    if opts.flavor.is_linear() && report.verdict == Verdict::Unknown && unconfirmed {
+        // A finding that did not reproduce; the engine is linear anyway.
+        report.verdict = Verdict::Safe;
+        report.complexity = Some(Growth::Linear);
+        report.reason = Some(format!(
+            "{} runs on a linear-time engine (a static finding for backtracking engines did not reproduce)",
+            opts.flavor
+        ));
+    }
     if opts.flavor.is_linear() && report.verdict == Verdict::Vulnerable {
         // The flavor's own engine is immune; keep what a backtracking
         // runtime would do for the audit and the library caller.
@@ -470,6 +630,7 @@ pub fn check(pattern: &str, opts: &Options) -> Result<Report, Error> {
             report.backtracking.map(|g| g.to_string()).unwrap_or_default()
         ));
     }
+    notes.append(&mut report.notes);
     report.notes = notes;
     report.elapsed_ms = start.elapsed().as_secs_f64() * 1e3;
     Ok(report)
@@ -486,5 +647,7 @@ fn gave_up_reason(g: GaveUp, stage: &str) -> String {
 /// Whether `pattern` is valid and proven safe within the options' budget.
 /// Invalid patterns, vulnerable ones and undecided ones are all `false`.
 pub fn is_safe(pattern: &str, opts: &Options) -> bool {
-    matches!(check(pattern, opts), Ok(r) if r.verdict == Verdict::Safe)
+    // Confirmation only tells vulnerable from unknown: both are `false`.
+    let opts = opts.clone().confirm(false);
+    matches!(check(pattern, &opts), Ok(r) if r.verdict == Verdict::Safe)
 }
