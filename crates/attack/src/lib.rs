@@ -173,11 +173,15 @@ pub enum Measured {
         /// The factor per repeat, from the last points.
         base: f64,
     },
-    /// Steps grow like `repeatᵈᵉᵍʳᵉᵉ` (the local log-log slope at the
-    /// largest points).
+    /// Steps grow like `(repeat + shift)ᵈᵉᵍʳᵉᵉ`: the least-squares fit
+    /// over the largest points, where the shift stands for the lower-order
+    /// terms (the ways to split `n` characters between `k` loops number
+    /// about `(n + k)ᵏ / k!`).
     Polynomial {
         /// The measured exponent.
         degree: f64,
+        /// The fitted shift of the repeat count.
+        shift: f64,
     },
     /// Too few points to say (the runs stayed tiny up to the length
     /// bound).
@@ -243,7 +247,9 @@ pub fn measure(
             // within the budget.
             Complexity::Exponential if n >= MAX_EXPONENTIAL_REPEAT => break,
             Complexity::Exponential => n + 1,
-            _ => n * 2,
+            // Geometric steps of 1.25, so that high degrees, which reach
+            // the cap within a few repeats, still get several points.
+            _ => (n + 1).max(n * 5 / 4),
         };
         if next > max_repeat {
             if n < max_repeat {
@@ -254,10 +260,10 @@ pub fn measure(
         }
         n = next;
     }
-    let measured = fit(&points);
+    let measured = fit(&points, claim);
     let confirmed = match (claim, measured) {
         (Complexity::Exponential, Measured::Exponential { .. }) => true,
-        (Complexity::Polynomial { degree }, Measured::Polynomial { degree: d }) => {
+        (Complexity::Polynomial { degree }, Measured::Polynomial { degree: d, .. }) => {
             (d - degree as f64).abs() <= 0.5
         }
         _ => false,
@@ -276,8 +282,53 @@ fn slope(a: &Point, b: &Point) -> f64 {
     (b.steps as f64 / a.steps as f64).ln() / (b.repeat as f64 / a.repeat as f64).ln()
 }
 
-/// The growth the points show (see [`Measured`]).
-pub fn fit(points: &[Point]) -> Measured {
+/// The points used for the polynomial fit: the largest ones.
+const FIT_POINTS: usize = 6;
+
+/// The least-squares fit of `ln steps = c + k·ln(repeat + a)` over
+/// `points` for the shift `a` in `0..=max_shift` (steps of 1/4) with the
+/// smallest residual: `(k, a)`.
+fn fit_shifted(points: &[&Point], max_shift: f64) -> (f64, f64) {
+    let ys: Vec<f64> = points.iter().map(|p| (p.steps as f64).ln()).collect();
+    let mut best = (f64::INFINITY, 0.0, 0.0);
+    let steps = if points.len() >= 3 {
+        (max_shift * 4.0) as usize
+    } else {
+        0
+    };
+    for i in 0..=steps {
+        let a = i as f64 / 4.0;
+        let xs: Vec<f64> = points.iter().map(|p| (p.repeat as f64 + a).ln()).collect();
+        let n = xs.len() as f64;
+        let (mx, my) = (xs.iter().sum::<f64>() / n, ys.iter().sum::<f64>() / n);
+        let sxy: f64 = xs.iter().zip(&ys).map(|(x, y)| (x - mx) * (y - my)).sum();
+        let sxx: f64 = xs.iter().map(|x| (x - mx) * (x - mx)).sum();
+        if sxx <= 0.0 {
+            continue;
+        }
+        let k = sxy / sxx;
+        let rss: f64 = xs
+            .iter()
+            .zip(&ys)
+            .map(|(x, y)| {
+                let e = y - (my + k * (x - mx));
+                e * e
+            })
+            .sum();
+        // Prefer the smallest shift among equally good fits.
+        if rss < best.0 * 0.999 - 1e-12 {
+            best = (rss, k, a);
+        }
+    }
+    (best.1, best.2)
+}
+
+/// The growth the points show for a claim (see [`Measured`]): an
+/// exponential claim is checked for a constant factor per repeat and a
+/// log-log slope that keeps growing; a polynomial one by fitting
+/// `(repeat + shift)ᵏ` with the shift at most four times the claimed
+/// degree.
+pub fn fit(points: &[Point], claim: Complexity) -> Measured {
     let usable: Vec<&Point> = points
         .iter()
         .filter(|p| p.steps >= MIN_STEPS && p.repeat > 0)
@@ -309,11 +360,22 @@ pub fn fit(points: &[Point]) -> Measured {
         && usable[1].repeat < prev.repeat
         && k_end >= 1.4 * k_first
         && k_end - k_first >= 1.0;
-    if base >= 1.25 && k_end >= 4.0 && accelerating {
-        Measured::Exponential { base }
-    } else {
-        Measured::Polynomial { degree: k_end }
+    if claim == Complexity::Exponential {
+        if base >= 1.25 && k_end >= 4.0 && accelerating {
+            return Measured::Exponential { base };
+        }
+        return Measured::Polynomial {
+            degree: k_end,
+            shift: 0.0,
+        };
     }
+    let max_shift = match claim {
+        Complexity::Polynomial { degree } => 4.0 * degree as f64,
+        _ => 0.0,
+    };
+    let top = &usable[usable.len().saturating_sub(FIT_POINTS)..];
+    let (degree, shift) = fit_shifted(top, max_shift);
+    Measured::Polynomial { degree, shift }
 }
 
 /// The repeat count at which the attack is expected to take `target`
@@ -332,7 +394,9 @@ pub fn repeat_for_steps(attack: &Attack, v: &Validation, target: u64, max_length
     let ratio = target as f64 / s;
     let n = match v.measured {
         Measured::Exponential { base } => r + ratio.ln() / base.ln(),
-        Measured::Polynomial { degree } if degree > 0.5 => r * ratio.powf(1.0 / degree),
+        Measured::Polynomial { degree, shift } if degree > 0.5 => {
+            (r + shift) * ratio.powf(1.0 / degree) - shift
+        }
         _ => cap as f64,
     };
     (n.ceil().max(1.0) as usize).min(cap)
@@ -359,7 +423,7 @@ pub fn shrink(
         measure(m, a, mode, claim, &small).measured,
     ) {
         (Measured::Exponential { .. }, Measured::Exponential { .. }) => true,
-        (Measured::Polynomial { degree: d0 }, Measured::Polynomial { degree: d }) => {
+        (Measured::Polynomial { degree: d0, .. }, Measured::Polynomial { degree: d, .. }) => {
             d0 >= 1.5 && d >= d0 - 0.3
         }
         _ => false,

@@ -508,7 +508,7 @@ fn attack_and_confirm(
             attack::Measured::Exponential { base } => {
                 format!("exponential growth (×{base:.2} per repeat)")
             }
-            attack::Measured::Polynomial { degree } => format!("growth of degree {degree:.2}"),
+            attack::Measured::Polynomial { degree, .. } => format!("growth of degree {degree:.2}"),
             attack::Measured::Undecided => "too few steps to fit a growth".into(),
         };
         let last = v.points.last().map_or(0, |p| p.length);
