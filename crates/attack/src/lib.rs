@@ -47,10 +47,19 @@ pub struct Attack {
 }
 
 impl Attack {
-    /// The attack of a witness.
+    /// The attack of a witness. Consecutive pumps of the same text with
+    /// nothing between them are merged into one (`aⁿaⁿaⁿ` is `a³ⁿ`: the
+    /// same family of texts, grown in finer steps).
     pub fn from_witness(w: &Witness) -> Attack {
+        let mut pumps: Vec<Pump> = Vec::new();
+        for p in &w.pumps {
+            if p.prefix.is_empty() && pumps.last().is_some_and(|l| l.pump == p.pump) {
+                continue;
+            }
+            pumps.push(p.clone());
+        }
         Attack {
-            pumps: w.pumps.clone(),
+            pumps,
             suffix: w.suffix.clone(),
         }
     }
@@ -201,6 +210,11 @@ pub struct Validation {
     pub claim: Complexity,
     /// Whether the measured growth matches the claim.
     pub confirmed: bool,
+    /// For a polynomial claim that is not confirmed: the measured growth
+    /// is steeper than claimed (a high degree that has not reached its
+    /// asymptotic regime within the budget, or an under-estimate): the
+    /// blow-up is reproduced, its exact degree is not.
+    pub steeper: bool,
 }
 
 /// The largest repeat count tried for an exponential claim.
@@ -261,6 +275,12 @@ pub fn measure(
         n = next;
     }
     let measured = fit(&points, claim);
+    let steeper = match (claim, measured) {
+        (Complexity::Polynomial { degree }, Measured::Polynomial { degree: d, .. }) => {
+            d > degree as f64 + 0.5
+        }
+        _ => false,
+    };
     let confirmed = match (claim, measured) {
         (Complexity::Exponential, Measured::Exponential { .. }) => true,
         (Complexity::Polynomial { degree }, Measured::Polynomial { degree: d, .. }) => {
@@ -274,6 +294,7 @@ pub fn measure(
         measured,
         claim,
         confirmed,
+        steeper,
     }
 }
 
@@ -286,17 +307,21 @@ fn slope(a: &Point, b: &Point) -> f64 {
 const FIT_POINTS: usize = 6;
 
 /// The least-squares fit of `ln steps = c + k·ln(repeat + a)` over
-/// `points` for the shift `a` in `0..=max_shift` (steps of 1/4) with the
-/// smallest residual: `(k, a)`.
+/// `points` for the shift `a` in `-min_repeat/2..=max_shift` (steps of
+/// 1/4) with the smallest residual: `(k, a)`. A negative shift stands for
+/// counts like `C(n, k) ≈ (n − k/2)ᵏ / k!`.
 fn fit_shifted(points: &[&Point], max_shift: f64) -> (f64, f64) {
     let ys: Vec<f64> = points.iter().map(|p| (p.steps as f64).ln()).collect();
     let mut best = (f64::INFINITY, 0.0, 0.0);
-    let steps = if points.len() >= 3 {
-        (max_shift * 4.0) as usize
+    let (lo, hi) = if points.len() >= 3 {
+        let min_repeat = points.iter().map(|p| p.repeat).min().unwrap_or(1) as f64;
+        (-(min_repeat * 2.0).floor() as i64, (max_shift * 4.0) as i64)
     } else {
-        0
+        (0, 0)
     };
-    for i in 0..=steps {
+    // From 0 outwards, so that ties go to the smallest shift.
+    let order = (0..=hi).chain((lo..0).rev());
+    for i in order {
         let a = i as f64 / 4.0;
         let xs: Vec<f64> = points.iter().map(|p| (p.repeat as f64 + a).ln()).collect();
         let n = xs.len() as f64;

@@ -302,6 +302,10 @@ pub struct Validation {
     /// Whether the measured growth matches the claim (exponential; or
     /// polynomial with the measured degree within ±0.5 of the claimed).
     pub confirmed: bool,
+    /// Not confirmed, but steeper than the claimed polynomial: the blow-up
+    /// is reproduced, its exact degree is not (high degrees do not reach
+    /// their asymptotic growth within the budget).
+    pub steeper: bool,
 }
 
 impl Validation {
@@ -317,6 +321,7 @@ impl Validation {
             measured: v.measured,
             claim: v.claim.into(),
             confirmed: v.confirmed,
+            steeper: v.steeper,
         }
     }
 }
@@ -486,8 +491,9 @@ fn attack_and_confirm(
     let mut v = attack::measure(&mut m, &shrunk, mode, f.complexity, &cfg);
     let mut chosen = shrunk;
     if !v.confirmed && chosen != shape {
+        // Neither confirmed: report the analyzer's own witness.
         let v0 = attack::measure(&mut m, &shape, mode, f.complexity, &cfg);
-        if v0.confirmed {
+        if v0.confirmed || !v.steeper {
             v = v0;
             chosen = shape;
         }
@@ -495,9 +501,19 @@ fn attack_and_confirm(
     let repeat = attack::repeat_for_steps(&chosen, &v, opts.target_steps, opts.max_length);
     report.attack = Some(to_report(&chosen, repeat));
     report.validation = Some(Validation::new(&v));
-    if v.confirmed {
+    if v.confirmed || v.steeper {
         report.verdict = Verdict::Vulnerable;
         report.complexity = Some(g);
+        if v.steeper {
+            let last = v.points.last().map_or(0, |p| p.length);
+            report.notes.push(format!(
+                "the attack grows faster than degree {} up to {last} characters: the blow-up is reproduced, the exact degree is not",
+                match g {
+                    Growth::Polynomial { degree } => degree,
+                    _ => 0,
+                }
+            ));
+        }
         if f.needs_confirmation {
             report.notes.push(
                 "found on an over-approximation (lookaround, backreference or atomic group); the attack confirmed it".into(),
