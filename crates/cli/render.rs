@@ -100,6 +100,29 @@ fn underline(pattern: &str, spans: &[redoscope::Range]) -> String {
     marks.trim_end().to_string()
 }
 
+/// One line on the attack's measurement.
+fn validation(v: &redoscope::Validation) -> String {
+    use redoscope::attack::Measured;
+    let first = v.steps.first().copied().unwrap_or_default();
+    let last = v.steps.last().copied().unwrap_or_default();
+    let growth = match v.measured {
+        Measured::Exponential { base } => format!("×{base:.2} per repeat"),
+        Measured::Polynomial { degree, .. } => format!("degree {degree:.2}"),
+        Measured::Undecided => "too few steps to fit".to_string(),
+    };
+    let status = if v.confirmed {
+        "confirmed"
+    } else if v.steeper {
+        "reproduced (steeper than claimed)"
+    } else {
+        "not reproduced"
+    };
+    format!(
+        "{status} on the {} matcher: {} → {} steps for {} → {} repeats ({growth})",
+        v.engine, first[1], last[1], first[0], last[0]
+    )
+}
+
 /// Writes one report.
 pub fn report(out: &mut impl Write, r: &Report, color: bool) -> io::Result<()> {
     let p = Paint { on: color };
@@ -144,6 +167,11 @@ pub fn report(out: &mut impl Write, r: &Report, color: bool) -> io::Result<()> {
             )?;
             if let Some(reason) = &r.reason {
                 writeln!(out, "  = reason: {reason}")?;
+            }
+            if let (Some(a), Some(v)) = (&r.attack, &r.validation) {
+                let shown: String = visible(&a.with_repeat(a.repeat.min(20)));
+                writeln!(out, "  = unconfirmed attack: {shown:?}")?;
+                writeln!(out, "  = {}", validation(v))?;
             }
         }
         Verdict::Error => {
@@ -209,8 +237,15 @@ pub fn report(out: &mut impl Write, r: &Report, color: bool) -> io::Result<()> {
                 None => writeln!(out, "   = attack: none within the length limit")?,
             }
             writeln!(out, "   = why: {}", why(r))?;
-            if r.needs_confirmation {
-                writeln!(out, "   = note: {}", r.reason.clone().unwrap_or_default())?;
+            if let Some(v) = &r.validation {
+                writeln!(out, "   = {}", validation(v))?;
+            }
+            for note in &r.notes {
+                if note.starts_with("found on an over-approximation")
+                    || note.starts_with("the attack grows faster")
+                {
+                    writeln!(out, "   = note: {note}")?;
+                }
             }
             if !r.runtimes.is_empty() {
                 writeln!(out, "   = runtimes:")?;
