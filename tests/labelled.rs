@@ -197,6 +197,11 @@ struct Outcome {
     mode: String,
     attack: Option<Value>,
     needs_confirmation: bool,
+    /// The attack's measurement on the reference matcher: (confirmed,
+    /// steeper than claimed), for findings.
+    validation: Option<(bool, bool)>,
+    /// The attack text (for vulnerable verdicts).
+    attack_string: Option<String>,
     /// The report's own `elapsed_ms` (0 for errors).
     elapsed_ms: f64,
     /// Wall time around the call.
@@ -219,6 +224,8 @@ impl Outcome {
                 })
             }),
             needs_confirmation: r.needs_confirmation,
+            validation: r.validation.as_ref().map(|v| (v.confirmed, v.steeper)),
+            attack_string: r.attack.as_ref().map(|a| a.string.clone()),
             elapsed_ms: r.elapsed_ms,
             wall_ms,
             panic: None,
@@ -285,6 +292,8 @@ fn run_one(pattern: &str, job: &Job) -> Outcome {
             mode,
             attack: None,
             needs_confirmation: false,
+            validation: None,
+            attack_string: None,
             elapsed_ms: 0.0,
             wall_ms,
             panic: None,
@@ -296,6 +305,8 @@ fn run_one(pattern: &str, job: &Job) -> Outcome {
             mode,
             attack: None,
             needs_confirmation: false,
+            validation: None,
+            attack_string: None,
             elapsed_ms: 0.0,
             wall_ms,
             panic: Some(panic_message(p.as_ref())),
@@ -346,7 +357,9 @@ fn run_jobs(datasets: &[Dataset], jobs: &[Job]) -> Vec<Outcome> {
 
 /// The reason category of an `unknown` verdict.
 fn unknown_category(reason: &str) -> &'static str {
-    if reason.contains("deadline") {
+    if reason.contains("reported as unconfirmed") {
+        "unconfirmed"
+    } else if reason.contains("deadline") {
         "deadline"
     } else if reason.contains("step budget") {
         "budget"
@@ -442,6 +455,10 @@ struct Stats {
     safe: usize,
     exponential: usize,
     polynomial: BTreeMap<u32, usize>,
+    /// Vulnerable verdicts whose attack the reference matcher confirmed.
+    confirmed: usize,
+    /// Vulnerable verdicts whose attack grew steeper than claimed.
+    steeper: usize,
     unknown: BTreeMap<&'static str, usize>,
     error: usize,
     panic: usize,
@@ -511,6 +528,13 @@ fn pass_stats(ds: &Dataset, pass: &Pass, outcomes: &[Outcome]) -> Stats {
             }
             Verdict::Error => s.error += 1,
         }
+        if o.verdict == Verdict::Vulnerable {
+            match o.validation {
+                Some((true, _)) => s.confirmed += 1,
+                Some((false, true)) => s.steeper += 1,
+                _ => {}
+            }
+        }
         if rec.label == "vulnerable" || rec.label == "safe" {
             *s.confusion
                 .entry(rec.label.clone())
@@ -551,13 +575,13 @@ fn report_text(datasets: &[Dataset], passes: &[Pass], stats: &[Stats]) -> String
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<32} {:<15} {:>6} {:>6} {:>6} {:>5} {:>5} {:>6} {:>5} {:>5} {:>7}  poly by degree; unknown by reason",
-        "dataset", "pass", "total", "safe", "vuln", "exp", "poly", "unknwn", "error", "panic", "max ms"
+        "{:<32} {:<15} {:>6} {:>6} {:>6} {:>5} {:>5} {:>6} {:>6} {:>6} {:>5} {:>5} {:>7}  poly by degree; unknown by reason",
+        "dataset", "pass", "total", "safe", "vuln", "exp", "poly", "confrm", "steep", "unknwn", "error", "panic", "max ms"
     );
     for (p, s) in passes.iter().zip(stats) {
         let _ = writeln!(
             out,
-            "{:<32} {:<15} {:>6} {:>6} {:>6} {:>5} {:>5} {:>6} {:>5} {:>5} {:>7.1}  {}; {}",
+            "{:<32} {:<15} {:>6} {:>6} {:>6} {:>5} {:>5} {:>6} {:>6} {:>6} {:>5} {:>5} {:>7.1}  {}; {}",
             datasets[p.dataset].name,
             p.name,
             s.total,
@@ -565,6 +589,8 @@ fn report_text(datasets: &[Dataset], passes: &[Pass], stats: &[Stats]) -> String
             s.vulnerable(),
             s.exponential,
             s.polynomial.values().sum::<usize>(),
+            s.confirmed,
+            s.steeper,
             s.unknown_total(),
             s.error,
             s.panic,
@@ -634,6 +660,8 @@ fn stats_json(ds: &Dataset, pass: &Pass, s: &Stats) -> Value {
             "total": s.vulnerable(),
             "exponential": s.exponential,
             "polynomial": s.polynomial.iter().map(|(d, n)| (d.to_string(), *n)).collect::<BTreeMap<_, _>>(),
+            "confirmed": s.confirmed,
+            "steeper": s.steeper,
         },
         "unknown": {
             "total": s.unknown_total(),
@@ -858,6 +886,31 @@ fn all_datasets() {
         serde_json::to_string_pretty(&summary).unwrap() + "\n",
     )
     .expect("write summary");
+    // Every vulnerable verdict with its attack, for replaying on the real
+    // engines (scripts/attacks/real_engines.py).
+    let mut text = String::new();
+    for (job, o) in jobs.iter().zip(&outcomes) {
+        if o.verdict != Verdict::Vulnerable {
+            continue;
+        }
+        let ds = &datasets[job.dataset];
+        let rec = &ds.records[job.record];
+        let line = json!({
+            "id": format!("{}/{}", ds.name, rec.id),
+            "pattern": job.pattern.as_deref().unwrap_or(&rec.pattern),
+            "flavor": job.flavor.name(),
+            "flags": job.flags,
+            "mode": o.mode,
+            "complexity": o.complexity.map(|c| c.to_string()),
+            "confirmed": o.validation.map(|v| v.0),
+            "attack": o.attack_string,
+        });
+        text += &serde_json::to_string(&line).unwrap();
+        text.push('\n');
+    }
+    let attacks_path = target.join("labelled-vulnerable.jsonl");
+    std::fs::write(&attacks_path, text).expect("write attacks");
+    println!("wrote {}", attacks_path.display());
     let dis = disagreements(&datasets, &passes, &outcomes);
     let dis_path = target.join("labelled-disagreements.jsonl");
     let mut text = String::new();
