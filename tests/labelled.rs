@@ -211,6 +211,7 @@ struct Outcome {
 
 impl Outcome {
     fn from_report(r: Report, wall_ms: f64) -> Outcome {
+        let attack_string = r.attack.as_ref().map(|a| a.string.clone());
         Outcome {
             verdict: r.verdict,
             complexity: r.complexity,
@@ -225,7 +226,7 @@ impl Outcome {
             }),
             needs_confirmation: r.needs_confirmation,
             validation: r.validation.as_ref().map(|v| (v.confirmed, v.steeper)),
-            attack_string: r.attack.as_ref().map(|a| a.string.clone()),
+            attack_string,
             elapsed_ms: r.elapsed_ms,
             wall_ms,
             panic: None,

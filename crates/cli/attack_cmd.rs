@@ -74,10 +74,10 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     let mut out = io::stdout().lock();
     let confirmed = report.verdict == Verdict::Vulnerable;
     let printable = confirmed || (args.unconfirmed && report.attack.is_some());
-    let fits = report.attack.as_ref().is_some_and(|a| {
-        args.length
-            .is_none_or(|n| a.string.chars().count() <= n)
-    });
+    let fits = report
+        .attack
+        .as_ref()
+        .is_some_and(|a| args.length.is_none_or(|n| a.string.chars().count() <= n));
     if args.common.format == Format::Json {
         serde_json::to_writer(&mut out, &report).context("writing JSON")?;
         writeln!(out)?;
@@ -93,7 +93,10 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
         anyhow::bail!(
             "no attack fits in {} characters (one repetition needs {})",
             args.length.unwrap_or_default(),
-            report.attack.as_ref().map_or(0, |a| a.with_repeat(1).chars().count())
+            report
+                .attack
+                .as_ref()
+                .map_or(0, |a| a.with_repeat(1).chars().count())
         );
     }
     if !printable && args.common.format == Format::Text {
