@@ -11,6 +11,8 @@ pub struct Case {
     pub pattern: String,
     pub flavor: Flavor,
     pub flags: String,
+    /// The dataset it was first seen in.
+    pub dataset: String,
 }
 
 fn corpora_dir() -> Option<PathBuf> {
@@ -54,6 +56,7 @@ pub fn load() -> Vec<Case> {
                     pattern,
                     flavor,
                     flags,
+                    dataset: e.file_name().to_string_lossy().into_owned(),
                 });
             }
         }
