@@ -470,6 +470,24 @@ fn assert_contract_fields(v: &Value) {
         expect.push_str(suffix);
         assert_eq!(a["string"].as_str(), Some(expect.as_str()), "attack.string");
         assert!(!v["hotspot"].as_array().unwrap().is_empty(), "{v}");
+        // A vulnerable verdict's attack has been run and its growth matches.
+        let val = &v["validation"];
+        assert_eq!(val["engine"], "reference", "{v}");
+        assert!(
+            val["confirmed"] == true || val["steeper"] == true,
+            "vulnerable without a reproduced attack: {v}"
+        );
+        let steps = val["steps"].as_array().expect("validation.steps");
+        assert!(steps.len() >= 2, "{val}");
+        let counts: Vec<u64> = steps.iter().map(|p| p[1].as_u64().unwrap()).collect();
+        assert!(
+            counts.windows(2).all(|w| w[0] <= w[1]),
+            "steps grow with the repeat count: {counts:?}"
+        );
+    }
+    if verdict == "unknown" && !v["validation"].is_null() {
+        assert_eq!(v["validation"]["confirmed"], false, "{v}");
+        assert!(v["reason"].as_str().unwrap().contains("unconfirmed"), "{v}");
     }
     if verdict == "unknown" || verdict == "error" {
         assert!(v["reason"].is_string(), "{verdict} says why: {v}");
@@ -811,4 +829,97 @@ fn snapshot_check_json() {
     .map(|(p, extra)| redacted(check_json(p, extra)))
     .collect();
     insta::assert_json_snapshot!("check_json", reports);
+}
+
+/// Runs `redoscope attack ARGS` and returns (exit code, raw stdout bytes,
+/// stderr).
+fn attack(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let mut cmd = redoscope();
+    cmd.arg("attack").args(args);
+    let out = cmd.output().expect("redoscope runs");
+    (
+        out.status.code().expect("redoscope exits, not killed"),
+        out.stdout,
+        String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    )
+}
+
+#[test]
+fn attack_prints_raw_bytes_and_exits_1() {
+    let (code, out, err) = attack(&[EXPONENTIAL, "--length", "40"]);
+    assert_eq!(code, 1, "{err}");
+    // A one-character pump and a one-character suffix, no newline.
+    assert_eq!(out, format!("{}!", "a".repeat(39)).into_bytes());
+    let (code, out, _) = attack(&[TRAILING_SPACE, "--length", "12"]);
+    assert_eq!(code, 1);
+    assert_eq!(out, format!("{}!", " ".repeat(11)).into_bytes());
+    // The default length aims at seconds of backtracking, within 100,000.
+    let (_, out, _) = attack(&[EXPONENTIAL]);
+    assert!((25..=40).contains(&out.len()), "{}", out.len());
+    let (_, out, _) = attack(&[TRAILING_SPACE]);
+    assert!(out.len() > 10_000 && out.len() <= 100_000, "{}", out.len());
+    let (_, out, _) = attack(&[TRAILING_SPACE, "--max-length", "500"]);
+    assert_eq!(out.len(), 500);
+}
+
+#[test]
+fn attack_json_and_no_attack_cases() {
+    let (code, out, _) = attack(&[EXPONENTIAL, "--format", "json", "--length", "20"]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_slice(&out).expect("one JSON object");
+    assert_contract_fields(&v);
+    assert_eq!(v["attack"]["string"], format!("{}!", "a".repeat(19)));
+    assert_eq!(v["attack"]["pumps"][0]["pump"], "a");
+    assert_eq!(v["validation"]["confirmed"], true);
+    // Safe: nothing on stdout, the reason on stderr, exit 0.
+    let (code, out, err) = attack(&[SAFE]);
+    assert_eq!((code, out.len()), (0, 0));
+    assert!(err.contains("no attack: the pattern is safe"), "{err}");
+    // A finding whose attack does not reproduce: no attack unless asked.
+    let lookbehind = "(?<=a)(b+)+$";
+    let (code, out, err) = attack(&[lookbehind]);
+    assert_eq!((code, out.len()), (0, 0), "{err}");
+    assert!(err.contains("unconfirmed"), "{err}");
+    let (code, out, _) = attack(&[lookbehind, "--unconfirmed", "--length", "10"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.len(), 10);
+    // Invalid pattern: exit 2 with the caret on stderr.
+    let (code, _, err) = attack(&[INVALID]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("redoscope: "), "{err}");
+    // One character does not fit: an error.
+    let (code, _, err) = attack(&["^(ab+)+$", "--length", "1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no attack fits"), "{err}");
+}
+
+/// The attack piped into Node: the exact bytes reach the engine and the
+/// match fails there, as the attack requires.
+#[test]
+fn attack_pipes_into_node() {
+    let Some(node) = crate::util::find_on_path("node") else {
+        println!("skipping: node not found");
+        return;
+    };
+    let (_, out, _) = attack(&[EXPONENTIAL, "--length", "18"]);
+    let mut child = std::process::Command::new(node)
+        .args([
+            "-e",
+            "const s = require('fs').readFileSync(0, 'utf8'); process.stdout.write(JSON.stringify([s.length, /^(a+)+$/.test(s)]))",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&out).unwrap();
+    let mut text = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(text, "[18,false]");
 }

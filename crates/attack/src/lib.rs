@@ -136,9 +136,9 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            point_steps: 2_000_000,
-            run_limit: 64_000_000,
-            total_steps: 40_000_000,
+            point_steps: 1_000_000,
+            run_limit: 32_000_000,
+            total_steps: 20_000_000,
             max_length: 100_000,
         }
     }
@@ -429,9 +429,10 @@ pub fn repeat_for_steps(attack: &Attack, v: &Validation, target: u64, max_length
 
 /// Removes every character (of the prefixes, pumps and suffix) whose
 /// removal keeps the growth measured at a small cost (`probe` steps per
-/// point) as steep as the original's, trying the parts from the suffix
-/// back. Returns the attack unchanged when it shows no super-linear growth
-/// at that cost to begin with.
+/// point) as steep as the original's and the match failing, trying the
+/// parts from the suffix back, within `budget` steps in all. Returns the
+/// attack unchanged when it shows no super-linear growth at that cost to
+/// begin with.
 pub fn shrink(
     m: &mut Matcher,
     attack: &Attack,
@@ -439,19 +440,35 @@ pub fn shrink(
     claim: Complexity,
     cfg: &Config,
     probe: u64,
+    budget: u64,
 ) -> Attack {
     let small = cfg.small(probe);
-    // A candidate must grow at least as the original does at this cost.
-    let reference = measure(m, attack, mode, claim, &small).measured;
-    let ok = |m: &mut Matcher, a: &Attack| match (
-        reference,
-        measure(m, a, mode, claim, &small).measured,
-    ) {
-        (Measured::Exponential { .. }, Measured::Exponential { .. }) => true,
-        (Measured::Polynomial { degree: d0, .. }, Measured::Polynomial { degree: d, .. }) => {
-            d0 >= 1.5 && d >= d0 - 0.3
+    let spent = std::cell::Cell::new(0u64);
+    let run = |m: &mut Matcher, a: &Attack| {
+        let v = measure(m, a, mode, claim, &small);
+        spent.set(spent.get() + v.points.iter().map(|p| p.steps).sum::<u64>());
+        v
+    };
+    // A candidate must grow at least as the original does at this cost,
+    // and keep failing the match where the original does.
+    let base = run(m, attack);
+    let reference = base.measured;
+    let must_fail = base.points.last().is_some_and(|p| !p.matched);
+    let ok = |m: &mut Matcher, a: &Attack| {
+        if spent.get() >= budget {
+            return false;
         }
-        _ => false,
+        let v = run(m, a);
+        if must_fail && v.points.iter().any(|p| p.matched) {
+            return false;
+        }
+        match (reference, v.measured) {
+            (Measured::Exponential { .. }, Measured::Exponential { .. }) => true,
+            (Measured::Polynomial { degree: d0, .. }, Measured::Polynomial { degree: d, .. }) => {
+                d0 >= 1.5 && d >= d0 - 0.3
+            }
+            _ => false,
+        }
     };
     if matches!(reference, Measured::Undecided) {
         return attack.clone();
@@ -508,7 +525,7 @@ pub fn shrink(
             let mut i = 0;
             let mut cur = text;
             while i < cur.len() {
-                if is_pump && cur.len() == 1 {
+                if (is_pump && cur.len() == 1) || spent.get() >= budget {
                     break;
                 }
                 let mut shorter = cur.clone();
@@ -636,7 +653,15 @@ mod tests {
         let mut m = matcher(r"\s+$", Flavor::Js);
         let a = attack(&[("!x", "  ")], "!!");
         let claim = Complexity::Polynomial { degree: 2 };
-        let s = shrink(&mut m, &a, Mode::Search, claim, &Config::default(), 50_000);
+        let s = shrink(
+            &mut m,
+            &a,
+            Mode::Search,
+            claim,
+            &Config::default(),
+            50_000,
+            u64::MAX,
+        );
         assert_eq!(s, attack(&[("", " ")], "!"));
         let mut m = matcher("^(a|a)*$", Flavor::Js);
         let a = attack(&[("a", "aa")], "!");
@@ -647,6 +672,7 @@ mod tests {
             Complexity::Exponential,
             &Config::default(),
             50_000,
+            u64::MAX,
         );
         assert_eq!(s, attack(&[("", "a")], "!"));
     }
