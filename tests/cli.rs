@@ -888,7 +888,7 @@ fn attack_json_and_no_attack_cases() {
     assert_eq!(code, 2);
     assert!(err.starts_with("redoscope: "), "{err}");
     // One character does not fit: an error.
-    let (code, _, err) = attack(&["^(ab+)+$", "--length", "1"]);
+    let (code, _, err) = attack(&[r"^(\w+\s?)*$", "--length", "1"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no attack fits"), "{err}");
 }

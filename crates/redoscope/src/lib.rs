@@ -516,7 +516,11 @@ fn attack_and_confirm(
             chosen = shape;
         }
     }
-    let repeat = attack::repeat_for_steps(&chosen, &v, opts.target_steps, opts.max_length);
+    let mut repeat = attack::repeat_for_steps(&chosen, &v, opts.target_steps, opts.max_length);
+    if !(v.confirmed || v.steeper) {
+        // Not a proven attack: a sample to look at, not to paste.
+        repeat = repeat.min(20);
+    }
     report.attack = Some(to_report(&chosen, repeat));
     report.validation = Some(Validation::new(&v));
     if v.confirmed || v.steeper {
