@@ -114,6 +114,8 @@ fn validation(v: &redoscope::Validation) -> String {
         "confirmed"
     } else if v.steeper {
         "reproduced (steeper than claimed)"
+    } else if v.regraded {
+        "reproduced at a lower degree than claimed"
     } else {
         "not reproduced"
     };
@@ -243,6 +245,7 @@ pub fn report(out: &mut impl Write, r: &Report, color: bool) -> io::Result<()> {
             for note in &r.notes {
                 if note.starts_with("found on an over-approximation")
                     || note.starts_with("the attack grows faster")
+                    || note.starts_with("the analysis claimed")
                 {
                     writeln!(out, "   = note: {note}")?;
                 }
