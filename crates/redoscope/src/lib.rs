@@ -517,7 +517,15 @@ fn attack_and_confirm(
         }
     }
     let mut repeat = attack::repeat_for_steps(&chosen, &v, opts.target_steps, opts.max_length);
-    if !(v.confirmed || v.steeper) {
+    let regrade = match v.measured {
+        attack::Measured::Polynomial { degree, .. }
+            if !(v.confirmed || v.steeper) && degree >= 1.5 =>
+        {
+            Some(degree)
+        }
+        _ => None,
+    };
+    if !(v.confirmed || v.steeper || regrade.is_some()) {
         // Not a proven attack: a sample to look at, not to paste.
         repeat = repeat.min(20);
     }
@@ -541,10 +549,7 @@ fn attack_and_confirm(
                 "found on an over-approximation (lookaround, backreference or atomic group); the attack confirmed it".into(),
             );
         }
-    } else if let Some(d) = match v.measured {
-        attack::Measured::Polynomial { degree, .. } if degree >= 1.5 => Some(degree),
-        _ => None,
-    } {
+    } else if let Some(d) = regrade {
         // Super-linear, but slower than claimed (the analysis
         // over-approximates backreferences and lookaround): reported with
         // the measured degree, and said so.
