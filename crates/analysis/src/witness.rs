@@ -156,19 +156,43 @@ impl Sim<'_> {
         Ok(Some(cur))
     }
 
+    /// The pending state after reading `a` from `cur` (see
+    /// [`Sim::failing_suffix`]): 0 none; 1 the text ends with a line
+    /// terminator a `$` could match before; 2 the same with a `\r` that a
+    /// `\n` would join (Java: `\r\n` is one terminator).
+    fn pending_after(&self, cur: &Bits, a: usize, pend: u8) -> u8 {
+        let nl = self.nfa.alphabet.atom_of('\n');
+        let cr = self.nfa.alphabet.atom_of('\r');
+        let crlf = cr != nl
+            && self.nfa.terminator_atoms.contains(cr)
+            && self.nfa.terminator_atoms.contains(nl);
+        if self.nfa.accepts_before_final_newline(cur, a) {
+            if crlf && a == cr {
+                2
+            } else {
+                1
+            }
+        } else if pend == 2 && a == nl {
+            1
+        } else {
+            0
+        }
+    }
+
     /// A shortest word that, read from `set`, ends the text with no match.
-    /// `pending`: the text so far ends with a `\n` that a `$` could match
-    /// before, so the empty word does not do.
+    /// `pending` (see [`Sim::pending_after`]): the text so far ends with a
+    /// line terminator that a `$` could match before, so the empty word
+    /// does not do.
     pub fn failing_suffix(
         &self,
         set: &Bits,
-        pending: bool,
+        pending: u8,
         budget: &mut Budget,
     ) -> Result<Option<Vec<usize>>, GaveUp> {
         let mask = self.nfa.alphabet.all();
         // (set, pending) -> (parent index, atom)
-        let mut seen: HashMap<(Bits, bool), (usize, usize)> = HashMap::new();
-        let mut order: Vec<(Bits, bool)> = vec![(set.clone(), pending)];
+        let mut seen: HashMap<(Bits, u8), (usize, usize)> = HashMap::new();
+        let mut order: Vec<(Bits, u8)> = vec![(set.clone(), pending)];
         seen.insert((set.clone(), pending), (usize::MAX, usize::MAX));
         let mut head = 0;
         while head < order.len() {
@@ -176,7 +200,7 @@ impl Sim<'_> {
                 return Ok(None);
             }
             let (cur, pend) = order[head].clone();
-            if !pend && !self.nfa.accepts_upto(&cur, None, self.branch.get()) {
+            if pend == 0 && !self.nfa.accepts_upto(&cur, None, self.branch.get()) {
                 let mut word = vec![];
                 let mut i = head;
                 loop {
@@ -191,16 +215,10 @@ impl Sim<'_> {
                 return Ok(Some(word));
             }
             // Prefer atoms that kill the most runs.
-            let mut nexts: Vec<(usize, Bits, bool)> = self
+            let mut nexts: Vec<(usize, Bits, u8)> = self
                 .allowed_from(&cur, &mask)
                 .into_iter()
-                .map(|a| {
-                    (
-                        a,
-                        self.nfa.step(&cur, a),
-                        self.nfa.accepts_before_final_newline(&cur, a),
-                    )
-                })
+                .map(|a| (a, self.nfa.step(&cur, a), self.pending_after(&cur, a, pend)))
                 .collect();
             budget.tick(nexts.len() as u64 * (cur.count() as u64 + 1))?;
             nexts.sort_by_key(|(a, s, p)| (s.count(), *p, *a));
@@ -228,7 +246,7 @@ impl Sim<'_> {
         let mask = self.nfa.alphabet.all();
         let mut set = self.nfa.start_set();
         let mut atoms = vec![];
-        let mut pending = false;
+        let mut pending = 0u8;
         for (entry, pump) in chain {
             let Some((prefix, reached)) = self.reach(&set, *entry, &mask, budget)? else {
                 return Ok(None);
@@ -238,15 +256,26 @@ impl Sim<'_> {
             let Some(pumped) = self.pump(&reached, pump, *entry, budget)? else {
                 return Ok(None);
             };
-            // A pump ending in `\n` may leave a `$` able to match before
-            // it (conservatively: any such `$` in the pattern).
+            // A pump ending in a line terminator may leave a `$` able to
+            // match before it (conservatively: any such `$` in the pattern).
             if let Some(&last) = pump.last() {
-                pending = last == self.nfa.alphabet.atom_of('\n')
+                let dollar = self
+                    .nfa
+                    .states
+                    .iter()
+                    .any(|s| s.accept == Accept::AtEndOrBeforeNewline);
+                pending = if !dollar || !self.nfa.terminator_atoms.contains(last) {
+                    0
+                } else if last == self.nfa.alphabet.atom_of('\r')
                     && self
                         .nfa
-                        .states
-                        .iter()
-                        .any(|s| s.accept == Accept::AtEndOrBeforeNewline);
+                        .terminator_atoms
+                        .contains(self.nfa.alphabet.atom_of('\n'))
+                {
+                    2
+                } else {
+                    1
+                };
             }
             atoms.push((prefix, pump.clone()));
             set = pumped;

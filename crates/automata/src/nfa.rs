@@ -244,6 +244,9 @@ pub struct Nfa {
     pub approximations: Vec<Approximation>,
     /// The atoms of word characters (for `\b` acceptance).
     pub word_atoms: Bits,
+    /// Atoms of line-terminator characters (`$` can match before a final
+    /// one; `\r\n` counts as one where the flavor says so).
+    pub terminator_atoms: Bits,
     /// The pattern has lookarounds (crossed freely here).
     pub has_lookaround: bool,
     /// The pattern has backreferences (read as their group's language).
@@ -1201,8 +1204,10 @@ impl Nfa {
             }
         }
         let word_atoms = alphabet.atoms_of(&narrow.word);
+        let terminator_atoms = alphabet.atoms_of(&narrow.terminators);
         Ok(Nfa {
             word_atoms,
+            terminator_atoms,
             states,
             edges,
             alphabet,

@@ -27,9 +27,11 @@ impl Nfa {
     }
 
     /// Whether reading `atom` from `set` reaches a point where the match
-    /// succeeds if the text ends right after it (`$` before a final `\n`).
+    /// succeeds if the text ends right after it (`$` before a final line
+    /// terminator: `\n`, and in Java also `\r`, `\u{85}`, `\u{2028}`,
+    /// `\u{2029}`).
     pub fn accepts_before_final_newline(&self, set: &Bits, atom: usize) -> bool {
-        atom == self.alphabet.atom_of('\n')
+        self.terminator_atoms.contains(atom)
             && set
                 .iter()
                 .any(|s| self.states[s].accept == Accept::AtEndOrBeforeNewline)
