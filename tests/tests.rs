@@ -9,6 +9,8 @@ mod cli;
 mod corpus;
 // The analyzer over the public corpora: verdict tables, recall, deadlines.
 mod labelled;
+// The reference matcher against node and python3 on generated inputs.
+mod matcher_diff;
 mod syntax_cases;
 mod util;
 // Hostile inputs: deep nesting, megabyte patterns, huge classes and counts.

@@ -469,7 +469,9 @@ impl Compiler {
         }
         let simple = !sub.props.nullable;
         match (min, max) {
-            (0, Some(1)) => {
+            // A JS `x?` whose x matched empty fails that iteration (and
+            // leaves x's groups unset): the counted loop below does that.
+            (0, Some(1)) if simple || empty_rule(self.flavor) == EmptyRule::Exit => {
                 // x? : Split(x, next), or Split(next, x) lazily.
                 let at = self.push(Inst::Split {
                     first: 0,

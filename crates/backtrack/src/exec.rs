@@ -521,6 +521,28 @@ mod tests {
         assert_eq!(js.span, Some((0, 3)));
     }
 
+    /// A JS `x?` whose x matches empty fails that iteration, so x's groups
+    /// stay unset; Python keeps the empty iteration (found by
+    /// tests/matcher_diff.rs).
+    #[test]
+    fn optional_empty_iteration() {
+        let caps = |f: Flavor, p: &str, t: &str| {
+            let l = lower(&parse(p, f, "").unwrap()).unwrap();
+            let mut m = Matcher::new(&l).unwrap();
+            let text: Vec<char> = t.chars().collect();
+            let out = m.exec(&text, Mode::Search, Limit::steps(10_000));
+            out.span.map(|_| m.captures())
+        };
+        let unset = Some(vec![Some((0, 0)), None]);
+        assert_eq!(caps(Flavor::Js, "^(a*)?$", ""), unset);
+        assert_eq!(caps(Flavor::Js, "^(a*)??$", ""), unset);
+        let ab = Some(vec![Some((0, 2)), Some((0, 1))]);
+        assert_eq!(caps(Flavor::Js, "^(a*)??b", "ab"), ab);
+        assert_eq!(caps(Flavor::Js, "^(a*)?$", "aa").unwrap()[1], Some((0, 2)));
+        let py = Some(vec![Some((0, 0)), Some((0, 0))]);
+        assert_eq!(caps(Flavor::Python, "^(a*)?$", ""), py);
+    }
+
     #[test]
     fn modes() {
         let full = run("a+", Flavor::Java, "", "aab", Mode::Full);

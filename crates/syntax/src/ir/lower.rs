@@ -646,11 +646,20 @@ impl<'p> Lowerer<'p> {
                     .unwrap_or("")
                     .to_string()
             };
+            // Items holding a sub-pattern (groups, repeats, lookarounds,
+            // branches) never compare equal there (`SubPattern` has no
+            // `__eq__`), and equal text can differ under scoped flags.
+            let leaf = matches!(
+                first.kind,
+                IrKind::Class(_) | IrKind::Look(_) | IrKind::Backref { .. }
+            );
             let key = text(first);
-            if key.is_empty()
-                || !seqs
-                    .iter()
-                    .all(|s| s.first().is_some_and(|f| text(f) == key))
+            if !leaf
+                || key.is_empty()
+                || !seqs.iter().all(|s| {
+                    s.first()
+                        .is_some_and(|f| text(f) == key && f.kind == first.kind)
+                })
             {
                 break;
             }

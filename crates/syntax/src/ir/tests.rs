@@ -968,3 +968,18 @@ fn python_flags_are_global_pattern_flags() {
     };
     assert!(matches!(lower(&p).unwrap().ir.kind, IrKind::Empty));
 }
+
+/// CPython moves a first item common to every alternative in front, but
+/// only a leaf item: groups and repeats hold a `SubPattern`, which never
+/// compares equal; and the same text under other scoped flags is another
+/// item. Found by tests/matcher_diff.rs (`\+(\d*) |\+(\d*)$` took group 2's
+/// match as group 1's).
+#[test]
+fn python_common_prefix_is_leaf_items_only() {
+    assert_eq!(text(Flavor::Python, "", "ab|ac"), "a[bc]");
+    assert_eq!(text(Flavor::Python, "", "a$|a\\b"), "a(?:\\Z|\\b)");
+    assert_eq!(text(Flavor::Python, "", "(a)b|(a)c"), "(a)b|(a)c");
+    assert_eq!(text(Flavor::Python, "", "a*b|a*c"), "a*b|a*c");
+    assert_eq!(text(Flavor::Python, "", "(?i:a)b|ac"), "[Aa]b|ac");
+    assert_eq!(text(Flavor::Python, "", "(?:ab)c|(?:ab)d"), "ab[cd]");
+}
