@@ -23,7 +23,7 @@
 //!     pumps: vec![Pump { prefix: String::new(), pump: "a".into() }],
 //!     suffix: "!".into(),
 //! };
-//! let v = measure(&mut m, &attack, Mode::Search, Complexity::Exponential, &Config::default());
+//! let v = measure(&mut m, &attack, Mode::Search, Complexity::Exponential, &Config::default(), None);
 //! assert!(v.confirmed);
 //! # Ok::<(), redoscope_syntax::Error>(())
 //! ```
@@ -215,6 +215,9 @@ pub struct Validation {
     /// asymptotic regime within the budget, or an under-estimate): the
     /// blow-up is reproduced, its exact degree is not.
     pub steeper: bool,
+    /// The measurement was cut short by the cancellation check (nothing is
+    /// confirmed then).
+    pub cancelled: bool,
 }
 
 /// The largest repeat count tried for an exponential claim.
@@ -233,8 +236,10 @@ pub fn measure(
     mode: Mode,
     claim: Complexity,
     cfg: &Config,
+    cancel: Option<&dyn Fn() -> bool>,
 ) -> Validation {
     let mut points = Vec::new();
+    let mut cancelled = false;
     let mut spent = 0u64;
     let max_repeat = attack.max_repeat(cfg.max_length).max(1);
     let mut n = 1usize;
@@ -244,8 +249,13 @@ pub fn measure(
             .run_limit
             .min(cfg.total_steps.saturating_sub(spent))
             .max(1);
-        let out = m.exec(&text, mode, Limit::steps(limit));
+        let out = m.exec(&text, mode, Limit::steps(limit).cancel(cancel));
         spent += out.steps;
+        if out.cancelled {
+            // Undecided: the caller's deadline passed.
+            cancelled = true;
+            break;
+        }
         points.push(Point {
             repeat: n,
             length: text.len(),
@@ -293,8 +303,9 @@ pub fn measure(
         points,
         measured,
         claim,
-        confirmed,
-        steeper,
+        confirmed: confirmed && !cancelled,
+        steeper: steeper && !cancelled,
+        cancelled,
     }
 }
 
@@ -427,6 +438,15 @@ pub fn repeat_for_steps(attack: &Attack, v: &Validation, target: u64, max_length
     (n.ceil().max(1.0) as usize).min(cap)
 }
 
+/// What [`shrink`] may spend.
+#[derive(Clone, Copy, Debug)]
+pub struct ShrinkLimits {
+    /// Steps per point of each trial measurement.
+    pub probe: u64,
+    /// Steps of all trials together.
+    pub budget: u64,
+}
+
 /// Removes every character (of the prefixes, pumps and suffix) whose
 /// removal keeps the growth measured at a small cost (`probe` steps per
 /// point) as steep as the original's and the match failing, trying the
@@ -439,13 +459,16 @@ pub fn shrink(
     mode: Mode,
     claim: Complexity,
     cfg: &Config,
-    probe: u64,
-    budget: u64,
+    limits: ShrinkLimits,
+    cancel: Option<&dyn Fn() -> bool>,
 ) -> Attack {
+    let ShrinkLimits { probe, budget } = limits;
     let small = cfg.small(probe);
     let spent = std::cell::Cell::new(0u64);
+    let stopped = std::cell::Cell::new(false);
     let run = |m: &mut Matcher, a: &Attack| {
-        let v = measure(m, a, mode, claim, &small);
+        let v = measure(m, a, mode, claim, &small, cancel);
+        stopped.set(stopped.get() || v.cancelled);
         spent.set(spent.get() + v.points.iter().map(|p| p.steps).sum::<u64>());
         v
     };
@@ -455,7 +478,7 @@ pub fn shrink(
     let reference = base.measured;
     let must_fail = base.points.last().is_some_and(|p| !p.matched);
     let ok = |m: &mut Matcher, a: &Attack| {
-        if spent.get() >= budget {
+        if spent.get() >= budget || stopped.get() {
             return false;
         }
         let v = run(m, a);
@@ -525,7 +548,7 @@ pub fn shrink(
             let mut i = 0;
             let mut cur = text;
             while i < cur.len() {
-                if (is_pump && cur.len() == 1) || spent.get() >= budget {
+                if (is_pump && cur.len() == 1) || spent.get() >= budget || stopped.get() {
                     break;
                 }
                 let mut shorter = cur.clone();
@@ -577,6 +600,7 @@ mod tests {
             Mode::Search,
             Complexity::Exponential,
             &Config::default(),
+            None,
         );
         assert!(v.confirmed, "{v:?}");
         let Measured::Exponential { base } = v.measured else {
@@ -592,6 +616,7 @@ mod tests {
             Mode::Search,
             Complexity::Exponential,
             &Config::default(),
+            None,
         );
         assert!(!v.confirmed, "{v:?}");
         let v = measure(
@@ -600,6 +625,7 @@ mod tests {
             Mode::Search,
             Complexity::Polynomial { degree: 2 },
             &Config::default(),
+            None,
         );
         assert!(v.confirmed, "{v:?}");
         // Claimed cubic, measured quadratic: refuted.
@@ -609,6 +635,7 @@ mod tests {
             Mode::Search,
             Complexity::Polynomial { degree: 3 },
             &Config::default(),
+            None,
         );
         assert!(!v.confirmed, "{v:?}");
     }
@@ -621,7 +648,7 @@ mod tests {
             Complexity::Exponential,
             Complexity::Polynomial { degree: 2 },
         ] {
-            let v = measure(&mut m, &a, Mode::Search, claim, &Config::default());
+            let v = measure(&mut m, &a, Mode::Search, claim, &Config::default(), None);
             assert!(!v.confirmed, "{v:?}");
         }
     }
@@ -636,6 +663,7 @@ mod tests {
             Mode::Search,
             Complexity::Polynomial { degree: 4 },
             &Config::default(),
+            None,
         );
         assert!(v.confirmed, "{v:?}");
         let v = measure(
@@ -644,6 +672,7 @@ mod tests {
             Mode::Full,
             Complexity::Polynomial { degree: 3 },
             &Config::default(),
+            None,
         );
         assert!(v.confirmed, "{v:?}");
     }
@@ -659,8 +688,11 @@ mod tests {
             Mode::Search,
             claim,
             &Config::default(),
-            50_000,
-            u64::MAX,
+            ShrinkLimits {
+                probe: 50_000,
+                budget: u64::MAX,
+            },
+            None,
         );
         assert_eq!(s, attack(&[("", " ")], "!"));
         let mut m = matcher("^(a|a)*$", Flavor::Js);
@@ -671,8 +703,11 @@ mod tests {
             Mode::Search,
             Complexity::Exponential,
             &Config::default(),
-            50_000,
-            u64::MAX,
+            ShrinkLimits {
+                probe: 50_000,
+                budget: u64::MAX,
+            },
+            None,
         );
         assert_eq!(s, attack(&[("", "a")], "!"));
     }
@@ -682,7 +717,14 @@ mod tests {
         let mut m = matcher("^(a+)+$", Flavor::Js);
         let a = attack(&[("", "a")], "!");
         let cfg = Config::default();
-        let v = measure(&mut m, &a, Mode::Search, Complexity::Exponential, &cfg);
+        let v = measure(
+            &mut m,
+            &a,
+            Mode::Search,
+            Complexity::Exponential,
+            &cfg,
+            None,
+        );
         let n = repeat_for_steps(&a, &v, 100_000_000, 100_000);
         let out = m.exec(&a.chars(n), Mode::Search, Limit::steps(1_000_000_000));
         assert!(

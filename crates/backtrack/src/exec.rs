@@ -6,18 +6,50 @@ use redoscope_syntax::ir::{Lowered, WordSets};
 use redoscope_syntax::Flavor;
 use std::sync::OnceLock;
 
-/// How far one run may go.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limit {
+/// How far one run may go: a step count, and optionally a cancellation
+/// check (say, a deadline kept by the caller: this crate reads no clock),
+/// asked every 65,536 steps.
+#[derive(Clone, Copy)]
+pub struct Limit<'a> {
     steps: u64,
+    cancel: Option<&'a dyn Fn() -> bool>,
 }
 
-impl Limit {
-    /// At most `n` steps (instructions executed plus backtracks).
-    pub fn steps(n: u64) -> Limit {
-        Limit { steps: n }
+impl std::fmt::Debug for Limit<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Limit")
+            .field("steps", &self.steps)
+            .field("cancel", &self.cancel.is_some())
+            .finish()
     }
 }
+
+impl<'a> Limit<'a> {
+    /// At most `n` steps (instructions executed plus backtracks).
+    pub fn steps(n: u64) -> Limit<'static> {
+        Limit {
+            steps: n,
+            cancel: None,
+        }
+    }
+
+    /// Also stop, undecided, once `cancel` says so.
+    pub fn cancel(self, cancel: Option<&'a dyn Fn() -> bool>) -> Limit<'a> {
+        Limit {
+            steps: self.steps,
+            cancel,
+        }
+    }
+}
+
+/// What a run reads: the text, and the cancellation check.
+struct Cx<'a> {
+    text: &'a [char],
+    cancel: Option<&'a dyn Fn() -> bool>,
+}
+
+/// Steps between two cancellation checks.
+const CHECK_EVERY: u64 = 1 << 16;
 
 /// What one run did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,8 +59,11 @@ pub struct Outcome {
     pub span: Option<(usize, usize)>,
     /// Steps taken (equal to the limit plus one when it was hit).
     pub steps: u64,
-    /// Whether the run stopped at the step limit, undecided.
+    /// Whether the run stopped at the step limit (or was cancelled),
+    /// undecided.
     pub hit_limit: bool,
+    /// Whether the run was stopped by the cancellation check.
+    pub cancelled: bool,
 }
 
 const NONE: usize = usize::MAX;
@@ -57,6 +92,8 @@ pub struct Matcher {
     starts: Vec<usize>,
     steps: u64,
     limit: u64,
+    next_check: u64,
+    cancelled: bool,
     mode: Mode,
     rule: EmptyRule,
     words: &'static WordSets,
@@ -83,6 +120,8 @@ impl Matcher {
             starts: vec![NONE; regs],
             steps: 0,
             limit: 0,
+            next_check: 0,
+            cancelled: false,
             mode: Mode::Search,
             words: words(),
         })
@@ -102,10 +141,16 @@ impl Matcher {
     /// Runs the pattern on `text` in `mode`: the first match the engine
     /// would report (search: leftmost, trying each start position in turn;
     /// prefix: at 0; full: at 0 and ending at the end).
-    pub fn exec(&mut self, text: &[char], mode: Mode, limit: Limit) -> Outcome {
+    pub fn exec(&mut self, text: &[char], mode: Mode, limit: Limit<'_>) -> Outcome {
         self.steps = 0;
         self.limit = limit.steps;
+        self.next_check = CHECK_EVERY;
+        self.cancelled = false;
         self.mode = mode;
+        let cx = Cx {
+            text,
+            cancel: limit.cancel,
+        };
         let last = match mode {
             Mode::Search => text.len(),
             Mode::Full | Mode::Prefix => 0,
@@ -113,12 +158,13 @@ impl Matcher {
         for start in 0..=last {
             self.slots.fill(NONE);
             self.stack.clear();
-            match self.run(text, 0, start, None) {
+            match self.run(&cx, 0, start, None) {
                 Ok(Some(_)) => {
                     return Outcome {
                         span: Some((self.slots[0], self.slots[1])),
                         steps: self.steps,
                         hit_limit: false,
+                        cancelled: false,
                     }
                 }
                 Ok(None) => {}
@@ -127,6 +173,7 @@ impl Matcher {
                         span: None,
                         steps: self.steps,
                         hit_limit: true,
+                        cancelled: self.cancelled,
                     }
                 }
             }
@@ -135,6 +182,7 @@ impl Matcher {
             span: None,
             steps: self.steps,
             hit_limit: false,
+            cancelled: false,
         }
     }
 
@@ -180,14 +228,14 @@ impl Matcher {
     /// on success its alternatives are cut.
     fn sub_run(
         &mut self,
-        text: &[char],
+        cx: &Cx<'_>,
         pc: u32,
         pos: usize,
         end_at: Option<usize>,
     ) -> Result<Option<usize>, Stop> {
         let base = self.stack.len();
         let r = stacker::maybe_grow(32 * 1024, 1024 * 1024, || {
-            self.run(text, pc as usize, pos, end_at)
+            self.run(cx, pc as usize, pos, end_at)
         })?;
         if r.is_some() {
             self.cut(base);
@@ -199,7 +247,7 @@ impl Matcher {
     /// alternatives are cut and its captures kept.
     fn assert_body(
         &mut self,
-        text: &[char],
+        cx: &Cx<'_>,
         body: u32,
         pos: usize,
         behind: bool,
@@ -207,14 +255,14 @@ impl Matcher {
         max: Option<u32>,
     ) -> Result<bool, Stop> {
         if !behind {
-            return Ok(self.sub_run(text, body, pos, None)?.is_some());
+            return Ok(self.sub_run(cx, body, pos, None)?.is_some());
         }
         let Some(hi) = pos.checked_sub(min as usize) else {
             return Ok(false);
         };
         let lo = max.map_or(0, |m| pos.saturating_sub(m as usize));
         for s in (lo..=hi).rev() {
-            if self.sub_run(text, body, s, Some(pos))?.is_some() {
+            if self.sub_run(cx, body, s, Some(pos))?.is_some() {
                 return Ok(true);
             }
         }
@@ -226,17 +274,25 @@ impl Matcher {
     /// failed (which leaves the stack at that height, writes undone).
     fn run(
         &mut self,
-        text: &[char],
+        cx: &Cx<'_>,
         mut pc: usize,
         mut pos: usize,
         end_at: Option<usize>,
     ) -> Result<Option<usize>, Stop> {
+        let text = cx.text;
         let base = self.stack.len();
         let n = text.len();
         loop {
             self.steps += 1;
             if self.steps > self.limit {
                 return Err(Stop);
+            }
+            if self.steps >= self.next_check {
+                self.next_check = self.steps + CHECK_EVERY;
+                if cx.cancel.is_some_and(|c| c()) {
+                    self.cancelled = true;
+                    return Err(Stop);
+                }
             }
             let ok = match self.prog.insts[pc] {
                 Inst::Char(c) => {
@@ -375,7 +431,7 @@ impl Matcher {
                     }
                 }
                 Inst::Sub { kind, body, next } => match kind {
-                    SubKind::Atomic => match self.sub_run(text, body, pos, None)? {
+                    SubKind::Atomic => match self.sub_run(cx, body, pos, None)? {
                         Some(end) => {
                             pos = end;
                             pc = next as usize;
@@ -391,7 +447,7 @@ impl Matcher {
                         no,
                     } => {
                         let height = self.stack.len();
-                        let matched = self.assert_body(text, body, pos, behind, min, max)?;
+                        let matched = self.assert_body(cx, body, pos, behind, min, max)?;
                         if matched && negated {
                             // A negative assertion keeps nothing.
                             self.undo_to(height);
@@ -568,5 +624,23 @@ mod tests {
         let text: Vec<char> = format!("{}!", "a".repeat(40)).chars().collect();
         let out = m.exec(&text, Mode::Search, Limit::steps(1000));
         assert!(out.hit_limit && out.span.is_none() && out.steps == 1001);
+        assert!(!out.cancelled);
+        // A cancellation check stops it early.
+        let calls = std::cell::Cell::new(0);
+        let stop = || {
+            calls.set(calls.get() + 1);
+            calls.get() >= 3
+        };
+        let out = m.exec(
+            &text,
+            Mode::Search,
+            Limit::steps(u64::MAX).cancel(Some(&stop)),
+        );
+        assert!(out.hit_limit && out.cancelled, "{out:?}");
+        assert_eq!(calls.get(), 3);
+        assert!(
+            out.steps >= 3 * (1 << 16) && out.steps < 4 * (1 << 16),
+            "{out:?}"
+        );
     }
 }

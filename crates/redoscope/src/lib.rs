@@ -474,7 +474,8 @@ fn attack_and_confirm(
         Ok(m) => m,
         Err(e) => {
             report.attack = Some(to_report(&shape, 1));
-            return unconfirmed(report, format!("the attack could not be run: {e}"));
+            unconfirmed(report, format!("the attack could not be run: {e}"));
+            return;
         }
     };
     // What is left of the deadline, as a step budget: a quarter for
@@ -497,26 +498,44 @@ fn attack_and_confirm(
     }
     let shrink_budget = (budget / 4).min(SHRINK_STEPS);
     let probe = (shrink_budget / 200).clamp(1_000, 20_000);
+    // The deadline, checked by the matcher every 65,536 steps (the step
+    // budgets above assume a speed; a debug build or a busy machine is
+    // slower).
+    let past_deadline = move || Instant::now() >= deadline;
+    let cancel: Option<&dyn Fn() -> bool> = Some(&past_deadline);
     let shrunk = attack::shrink(
         &mut m,
         &shape,
         mode,
         f.complexity,
         &cfg,
-        probe,
-        shrink_budget,
+        attack::ShrinkLimits {
+            probe,
+            budget: shrink_budget,
+        },
+        cancel,
     );
-    let mut v = attack::measure(&mut m, &shrunk, mode, f.complexity, &cfg);
+    let mut v = attack::measure(&mut m, &shrunk, mode, f.complexity, &cfg, cancel);
     let mut chosen = shrunk;
     if !v.confirmed && chosen != shape {
         // Neither confirmed: report the analyzer's own witness.
-        let v0 = attack::measure(&mut m, &shape, mode, f.complexity, &cfg);
+        let v0 = attack::measure(&mut m, &shape, mode, f.complexity, &cfg, cancel);
         if v0.confirmed || !v.steeper {
             v = v0;
             chosen = shape;
         }
     }
     let mut repeat = attack::repeat_for_steps(&chosen, &v, opts.target_steps, opts.max_length);
+    if v.cancelled {
+        report.attack = Some(to_report(&chosen, 1));
+        report.validation = Some(Validation::new(&v));
+        report.verdict = Verdict::Unknown;
+        report.complexity = None;
+        report.reason = Some(format!(
+            "the analysis found {g} ambiguity; the deadline was reached while running its attack on the reference matcher"
+        ));
+        return;
+    }
     let regrade = match v.measured {
         attack::Measured::Polynomial { degree, .. }
             if !(v.confirmed || v.steeper) && degree >= 1.5 =>
