@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long, default_value = "2s", value_parser = parse_duration)]
     pub timeout: Duration,
     /// The attack string's length: the most repetitions that fit in N
-    /// characters. Default: enough for about 10^10 steps of a backtracking
+    /// characters. Default: enough for about 10^11 steps of a backtracking
     /// engine (seconds), within --max-length.
     #[arg(long, conflicts_with = "steps")]
     pub length: Option<usize>,

@@ -132,7 +132,7 @@ impl Options {
     }
 
     /// The reference-matcher step count the attack's repeat count aims at
-    /// (within `max_length`). Default: 10¹⁰, seconds on a backtracking
+    /// (within `max_length`). Default: 10¹¹, seconds on a backtracking
     /// engine.
     pub fn target_steps(mut self, n: u64) -> Options {
         self.target_steps = n.max(1);
@@ -408,9 +408,9 @@ impl Report {
     }
 }
 
-/// The default step target of an attack: about 10¹⁰ reference steps,
+/// The default step target of an attack: about 10¹¹ reference steps,
 /// seconds on a backtracking engine.
-pub const DEFAULT_TARGET_STEPS: u64 = 10_000_000_000;
+pub const DEFAULT_TARGET_STEPS: u64 = 100_000_000_000;
 
 /// The most reference-matcher steps spent on shrinking an attack.
 const SHRINK_STEPS: u64 = 4_000_000;
