@@ -48,8 +48,12 @@ use std::time::{Duration, Instant};
 
 /// The deadline given to every check (the library default).
 const DEADLINE: Duration = Duration::from_secs(1);
-/// How far over its deadline a check may finish.
-const DEADLINE_SLACK: f64 = 1.10;
+/// How far over its deadline a check may finish: 10% in release builds
+/// (the full run); in debug builds, where the CI slice runs beside the
+/// other tests on two cores, a thread can be descheduled for hundreds of
+/// milliseconds, so the slice only catches a check that does not stop (a
+/// hang), not scheduling noise.
+const DEADLINE_SLACK: f64 = if cfg!(debug_assertions) { 2.0 } else { 1.10 };
 /// The CI slice takes every `SLICE_STEP`th record of a large dataset.
 const SLICE_STEP: usize = 25;
 /// Datasets with at most this many records are taken whole in the slice.

@@ -498,7 +498,7 @@ fn attack_and_confirm(
     }
     let shrink_budget = (budget / 4).min(SHRINK_STEPS);
     let probe = (shrink_budget / 200).clamp(1_000, 20_000);
-    // The deadline, checked by the matcher every 65,536 steps (the step
+    // The deadline, checked by the matcher every 16,384 steps (the step
     // budgets above assume a speed; a debug build or a busy machine is
     // slower).
     let past_deadline = move || Instant::now() >= deadline;
