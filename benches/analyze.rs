@@ -20,8 +20,14 @@ use std::time::Instant;
 mod corpus;
 use corpus::{load, Case};
 
+/// The analysis alone: the attack stage (shrinking and confirming each
+/// vulnerable finding on the reference matcher) is measured by
+/// `benches/attack.rs`.
 fn options(c: &Case) -> Options {
-    Options::default().flavor(c.flavor).flags(&c.flags)
+    Options::default()
+        .flavor(c.flavor)
+        .flags(&c.flags)
+        .confirm(false)
 }
 
 /// The check itself; the verdict as a small number so nothing is optimized

@@ -66,7 +66,7 @@ fn pass() {
         vulnerable.len()
     );
     let (mut with, mut without, mut diff) = (vec![], vec![], vec![]);
-    let (mut confirmed, mut steeper, mut refuted) = (0, 0, 0);
+    let (mut confirmed, mut steeper, mut regraded, mut refuted) = (0, 0, 0, 0);
     let mut slowest: Vec<(f64, &Case)> = vec![];
     for c in &vulnerable {
         let t = Instant::now();
@@ -82,6 +82,7 @@ fn pass() {
         match r.ok().and_then(|r| r.validation) {
             Some(v) if v.confirmed => confirmed += 1,
             Some(v) if v.steeper => steeper += 1,
+            Some(v) if v.regraded => regraded += 1,
             _ => refuted += 1,
         }
     }
@@ -89,7 +90,7 @@ fn pass() {
     println!("  check without confirmation: {}", quantiles(without));
     println!("  attack stage (difference):  {}", quantiles(diff));
     println!(
-        "  outcomes: {confirmed} confirmed, {steeper} steeper than claimed, {refuted} not reproduced (reported unknown)"
+        "  outcomes: {confirmed} confirmed, {steeper} steeper than claimed, {regraded} regraded to the measured degree, {refuted} not reproduced (reported unknown)"
     );
     slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
     println!("  slowest attack stages:");

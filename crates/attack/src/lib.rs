@@ -136,9 +136,9 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            point_steps: 1_000_000,
-            run_limit: 32_000_000,
-            total_steps: 20_000_000,
+            point_steps: 300_000,
+            run_limit: 10_000_000,
+            total_steps: 6_000_000,
             max_length: 100_000,
         }
     }

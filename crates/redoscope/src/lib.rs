@@ -413,7 +413,7 @@ impl Report {
 pub const DEFAULT_TARGET_STEPS: u64 = 100_000_000_000;
 
 /// The most reference-matcher steps spent on shrinking an attack.
-const SHRINK_STEPS: u64 = 4_000_000;
+const SHRINK_STEPS: u64 = 1_000_000;
 
 /// Reference-matcher steps per second assumed when turning what is left of
 /// the deadline into a step budget (the matcher runs at about 3·10⁸ on a
@@ -497,7 +497,7 @@ fn attack_and_confirm(
         );
     }
     let shrink_budget = (budget / 4).min(SHRINK_STEPS);
-    let probe = (shrink_budget / 200).clamp(1_000, 20_000);
+    let probe = (shrink_budget / 100).clamp(1_000, 10_000);
     // The deadline, checked by the matcher every 16,384 steps (the step
     // budgets above assume a speed; a debug build or a busy machine is
     // slower).
