@@ -365,9 +365,11 @@ fn fit_shifted(points: &[&Point], max_shift: f64) -> (f64, f64) {
 /// `(repeat + shift)ᵏ` with the shift at most four times the claimed
 /// degree.
 pub fn fit(points: &[Point], claim: Complexity) -> Measured {
+    // A run stopped at its limit only gives a lower bound (a low one when
+    // the limit was what was left of the budget): not a point of the curve.
     let usable: Vec<&Point> = points
         .iter()
-        .filter(|p| p.steps >= MIN_STEPS && p.repeat > 0)
+        .filter(|p| p.steps >= MIN_STEPS && p.repeat > 0 && !p.hit_limit)
         .collect();
     if usable.len() < 2 {
         return Measured::Undecided;
@@ -638,6 +640,26 @@ mod tests {
             None,
         );
         assert!(!v.confirmed, "{v:?}");
+    }
+
+    #[test]
+    fn runs_stopped_at_the_limit_are_not_points() {
+        let pt = |repeat, steps, hit_limit| Point {
+            repeat,
+            length: repeat,
+            steps,
+            hit_limit,
+            matched: false,
+        };
+        let quadratic: Vec<Point> = (1..=8)
+            .map(|r| pt(r * 100, (r * r * 10_000) as u64, false))
+            .chain([pt(900, 5_000, true)])
+            .collect();
+        let claim = Complexity::Polynomial { degree: 2 };
+        let Measured::Polynomial { degree, .. } = fit(&quadratic, claim) else {
+            panic!()
+        };
+        assert!((degree - 2.0).abs() < 0.05, "{degree}");
     }
 
     #[test]
