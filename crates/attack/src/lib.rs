@@ -256,10 +256,13 @@ pub fn measure(
             cancelled = true;
             break;
         }
-        if out.hit_limit && limit < cfg.run_limit {
-            // Stopped by what was left of the budget: a lower bound below
-            // the curve, not a point of it (a run stopped at the full run
-            // limit is kept: it shows at least that much growth).
+        if out.hit_limit
+            && limit < cfg.run_limit
+            && points.last().is_some_and(|p: &Point| out.steps <= p.steps)
+        {
+            // Stopped by what was left of the budget below the previous
+            // run's count: a lower bound that says nothing. (One above it
+            // is kept: it shows at least that much growth.)
             break;
         }
         points.push(Point {
