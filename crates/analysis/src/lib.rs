@@ -29,7 +29,7 @@ use redoscope_automata::{Budget, GaveUp, Nfa};
 use redoscope_syntax::Span;
 use serde::Serialize;
 
-pub use witness::{Pump, Witness};
+pub use witness::{pumped_text, Pump, Witness};
 
 /// How the work of a failing match grows with the attack length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

@@ -30,18 +30,23 @@ pub struct Witness {
     pub suffix_atoms: Vec<usize>,
 }
 
+/// The text `pumps[0].prefix pumps[0].pump^n … suffix`.
+pub fn pumped_text(pumps: &[Pump], suffix: &str, n: usize) -> String {
+    let mut s = String::new();
+    for p in pumps {
+        s.push_str(&p.prefix);
+        for _ in 0..n {
+            s.push_str(&p.pump);
+        }
+    }
+    s.push_str(suffix);
+    s
+}
+
 impl Witness {
     /// The attack text with every pump repeated `n` times.
     pub fn string(&self, n: usize) -> String {
-        let mut s = String::new();
-        for p in &self.pumps {
-            s.push_str(&p.prefix);
-            for _ in 0..n {
-                s.push_str(&p.pump);
-            }
-        }
-        s.push_str(&self.suffix);
-        s
+        pumped_text(&self.pumps, &self.suffix, n)
     }
 }
 

@@ -32,7 +32,7 @@
 
 #![deny(missing_docs)]
 
-use redoscope_analysis::{Complexity, Pump, Witness};
+use redoscope_analysis::{pumped_text, Complexity, Pump, Witness};
 use redoscope_automata::Mode;
 use redoscope_backtrack::{Limit, Matcher};
 use serde::Serialize;
@@ -66,15 +66,7 @@ impl Attack {
 
     /// The text with every pump repeated `n` times.
     pub fn string(&self, n: usize) -> String {
-        let mut s = String::new();
-        for p in &self.pumps {
-            s.push_str(&p.prefix);
-            for _ in 0..n {
-                s.push_str(&p.pump);
-            }
-        }
-        s.push_str(&self.suffix);
-        s
+        pumped_text(&self.pumps, &self.suffix, n)
     }
 
     /// The same, as characters.

@@ -211,6 +211,22 @@ pub(crate) fn compile(l: &Lowered) -> Result<Program, CompileError> {
     })
 }
 
+/// A split between another iteration (`more`) and leaving (`less`), in
+/// the order the quantifier prefers: greedy tries `more` first, lazy `less`.
+fn prefer(lazy: bool, more: u32, less: u32) -> Inst {
+    if lazy {
+        Inst::Split {
+            first: less,
+            second: more,
+        }
+    } else {
+        Inst::Split {
+            first: more,
+            second: less,
+        }
+    }
+}
+
 /// The lowest and highest capture index inside `ir`.
 fn capture_range(ir: &Ir) -> Option<(u32, u32)> {
     if !ir.props.has_capture {
@@ -480,17 +496,7 @@ impl Compiler {
                 let body = self.pc();
                 self.node(sub)?;
                 let next = self.pc();
-                self.insts[at as usize] = if lazy {
-                    Inst::Split {
-                        first: next,
-                        second: body,
-                    }
-                } else {
-                    Inst::Split {
-                        first: body,
-                        second: next,
-                    }
-                };
+                self.insts[at as usize] = prefer(lazy, body, next);
             }
             (0, None) if simple => {
                 // L: Split(B, exit); B: x; Jmp L
@@ -503,17 +509,7 @@ impl Compiler {
                 self.node(sub)?;
                 self.push(Inst::Jmp(head));
                 let exit = self.pc();
-                self.insts[head as usize] = if lazy {
-                    Inst::Split {
-                        first: exit,
-                        second: body,
-                    }
-                } else {
-                    Inst::Split {
-                        first: body,
-                        second: exit,
-                    }
-                };
+                self.insts[head as usize] = prefer(lazy, body, exit);
             }
             (1, None) if simple => {
                 // L: x; Split(L, next)
@@ -521,17 +517,7 @@ impl Compiler {
                 self.clear_caps(sub);
                 self.node(sub)?;
                 let next = self.pc() + 1;
-                self.push(if lazy {
-                    Inst::Split {
-                        first: next,
-                        second: body,
-                    }
-                } else {
-                    Inst::Split {
-                        first: body,
-                        second: next,
-                    }
-                });
+                self.push(prefer(lazy, body, next));
             }
             _ => {
                 // Counted loop with an empty-iteration check.

@@ -249,14 +249,8 @@ impl From<Span> for Range {
     }
 }
 
-/// One pumped part of an attack.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AttackPump {
-    /// Text before the pump.
-    pub prefix: String,
-    /// The text repeated.
-    pub pump: String,
-}
+/// One pumped part of an attack: `prefix`, then `pump` repeated.
+pub use redoscope_analysis::Pump as AttackPump;
 
 /// An attack string: the pumps repeated `repeat` times, then the suffix.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -274,15 +268,7 @@ pub struct Attack {
 impl Attack {
     /// The attack with each pump repeated `n` times.
     pub fn with_repeat(&self, n: usize) -> String {
-        let mut s = String::new();
-        for p in &self.pumps {
-            s.push_str(&p.prefix);
-            for _ in 0..n {
-                s.push_str(&p.pump);
-            }
-        }
-        s.push_str(&self.suffix);
-        s
+        analysis::pumped_text(&self.pumps, &self.suffix, n)
     }
 }
 
@@ -437,14 +423,7 @@ fn attack_and_confirm(
     // bound: a short attack is still confirmed on longer ones.
     let mut cfg = attack::Config::default();
     let to_report = |a: &attack::Attack, repeat: usize| Attack {
-        pumps: a
-            .pumps
-            .iter()
-            .map(|p| AttackPump {
-                prefix: p.prefix.clone(),
-                pump: p.pump.clone(),
-            })
-            .collect(),
+        pumps: a.pumps.clone(),
         suffix: a.suffix.clone(),
         repeat,
         string: a.string(repeat),
