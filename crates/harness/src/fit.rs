@@ -1,0 +1,1 @@
+//! Growth fitting (pure).

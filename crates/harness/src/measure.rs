@@ -1,0 +1,1 @@
+//! Measuring an attack at growing lengths on one engine.
