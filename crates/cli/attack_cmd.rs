@@ -28,8 +28,16 @@ pub struct Args {
     #[arg(long, conflicts_with = "steps")]
     pub length: Option<usize>,
     /// Aim at this many reference-matcher steps instead.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "target")]
     pub steps: Option<u64>,
+    /// The shortest attack whose one match takes at least this long on
+    /// --engine (measured: the attack is grown, then bisected).
+    #[arg(long, value_parser = parse_duration, conflicts_with = "length")]
+    pub target: Option<Duration>,
+    /// With --target: the engine to time it on (reference, pcre2, fancy,
+    /// node, python, java, perl, …).
+    #[arg(long, default_value = "reference", requires = "target")]
+    pub engine: String,
     /// The longest attack string (characters).
     #[arg(long, default_value_t = 100_000)]
     pub max_length: usize,
@@ -63,7 +71,7 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
     } else if let Some(s) = args.steps {
         opts = opts.target_steps(s);
     }
-    let report = match check(&args.pattern, &opts) {
+    let mut report = match check(&args.pattern, &opts) {
         Ok(r) => r,
         Err(e) => {
             let color = args.common.color.enabled_for_stderr();
@@ -71,18 +79,58 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
             return Ok(Status::Error);
         }
     };
-    let mut out = io::stdout().lock();
     let confirmed = report.verdict == Verdict::Vulnerable;
     let printable = confirmed || (args.unconfirmed && report.attack.is_some());
+    let mut timed = None;
+    if let (Some(target), true) = (args.target, printable) {
+        crate::verify_cmd::check_engines(std::slice::from_ref(&args.engine))?;
+        let mut v = redoscope::verify::VerifyOptions::new(opts.clone());
+        v.max_length = args.max_length;
+        let deadline = std::time::Instant::now() + (target * 4).max(Duration::from_secs(30));
+        match redoscope::verify::shortest_attack(&report, &v, &args.engine, target, deadline) {
+            Ok(s) => {
+                if let Some(a) = report.attack.as_mut() {
+                    a.repeat = s.repeat;
+                    a.string = a.with_repeat(s.repeat);
+                }
+                timed = Some(s);
+            }
+            Err(why) => {
+                anyhow::bail!("no attack of {} on {}: {why}", crate::verify_cmd::seconds(target.as_secs_f64()), args.engine);
+            }
+        }
+    }
+    let mut out = io::stdout().lock();
     let fits = report
         .attack
         .as_ref()
         .is_some_and(|a| args.length.is_none_or(|n| a.string.chars().count() <= n));
     if args.common.format == Format::Json {
-        serde_json::to_writer(&mut out, &report).context("writing JSON")?;
+        let mut v = serde_json::to_value(&report).context("writing JSON")?;
+        if let Some(t) = &timed {
+            v["timed"] = serde_json::json!({
+                "engine": args.engine,
+                "target_seconds": args.target.map(|t| t.as_secs_f64()),
+                "seconds": t.seconds,
+                "over_limit": t.over_limit,
+                "repeat": t.repeat,
+                "length": t.length,
+            });
+        }
+        serde_json::to_writer(&mut out, &v).context("writing JSON")?;
         writeln!(out)?;
     } else if printable && fits {
         let a = report.attack.as_ref().expect("an attack");
+        if let (Some(t), true) = (&timed, io::stderr().is_terminal()) {
+            writeln!(
+                io::stderr(),
+                "redoscope: {} characters take {}{} on {}",
+                t.length,
+                if t.over_limit { "over " } else { "" },
+                crate::verify_cmd::seconds(t.seconds),
+                args.engine
+            )?;
+        }
         out.write_all(a.string.as_bytes())?;
         if out.is_terminal() {
             writeln!(out)?;

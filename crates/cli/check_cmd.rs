@@ -32,6 +32,15 @@ pub struct Args {
     /// The longest attack string (characters; default 100000).
     #[arg(long)]
     pub max_length: Option<usize>,
+    /// Also run each attack on these engines (comma-separated: reference,
+    /// pcre2, pcre2-jit, fancy, node, python, java, perl, regex, pikevm,
+    /// dfa) and report what each measured (`verification`; the runtimes
+    /// table then shows the measured growth).
+    #[arg(long, value_delimiter = ',', value_name = "ENGINES")]
+    pub verify: Vec<String>,
+    /// With --verify: the time each pattern's verification may take.
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    pub verify_timeout: Duration,
 }
 
 /// Parses `500ms`, `2s`, `1.5s`, `1m`.
@@ -178,6 +187,17 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
                 Report::from_error(&job.pattern, &job.opts, &e)
             }
         };
+        if !args.verify.is_empty() && report.verdict != Verdict::Error {
+            let mut v = redoscope::verify::VerifyOptions::new(job.opts.clone());
+            v.engines = args.verify.iter().map(|s| s.trim().to_string()).collect();
+            crate::verify_cmd::check_engines(&v.engines)?;
+            if let Some(max) = args.max_length {
+                v.max_length = max;
+            }
+            let deadline = std::time::Instant::now() + args.verify_timeout;
+            let measured = redoscope::verify::run_engines(&report, &v, deadline)?;
+            redoscope::verify::attach(&mut report, &measured);
+        }
         if let Some(max) = args.max_length {
             crate::render::limit_attack(&mut report, max);
         }

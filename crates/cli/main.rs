@@ -3,8 +3,10 @@
 mod attack_cmd;
 mod check_cmd;
 mod parse_cmd;
+mod plot;
 mod render;
 mod tree;
+mod verify_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal, Write};
@@ -99,6 +101,14 @@ enum Command {
     /// there is none (safe or undecided; the reason goes to stderr), 2 on
     /// an invalid pattern.
     Attack(attack_cmd::Args),
+    /// Run the attack at growing lengths on real engines (the reference
+    /// matcher, PCRE2, fancy-regex, node, python, java, perl, and the
+    /// linear regex crates as controls), with bounded execution: a table,
+    /// the fitted growth per engine, a chart, `--plot FILE.svg`.
+    ///
+    /// Exits 1 when an engine showed super-linear growth or went over its
+    /// limit, 0 otherwise, 2 on an invalid pattern.
+    Verify(verify_cmd::Args),
 }
 
 /// The outcome of a command: 0 nothing found, 1 findings, 2 an error.
@@ -143,6 +153,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => parse_cmd::run(&args),
         Command::Check(args) => check_cmd::run(&args),
         Command::Attack(args) => attack_cmd::run(&args),
+        Command::Verify(args) => verify_cmd::run(&args),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -256,6 +256,14 @@ pub fn report(out: &mut impl Write, r: &Report, color: bool) -> io::Result<()> {
                 for (k, v) in &r.runtimes {
                     writeln!(out, "       {k:<width$}  {v}")?;
                 }
+                // Why a runtime differs from the analysis (the JSON has a
+                // note for every runtime that does something particular).
+                let main = r.complexity.map(|g| g.to_string()).unwrap_or_default();
+                for (k, note) in &r.runtime_notes {
+                    if r.runtimes.get(k).is_some_and(|v| *v != main) {
+                        writeln!(out, "   = {k}: {note}")?;
+                    }
+                }
             }
         }
     }

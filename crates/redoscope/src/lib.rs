@@ -33,6 +33,9 @@
 
 #![deny(missing_docs)]
 
+pub mod runtimes;
+pub mod verify;
+
 pub use redoscope_analysis as analysis;
 pub use redoscope_attack as attack;
 pub use redoscope_automata as automata;
@@ -150,6 +153,11 @@ impl Options {
     /// The flavor.
     pub fn get_flavor(&self) -> Flavor {
         self.flavor
+    }
+
+    /// The flags.
+    pub fn get_flags(&self) -> &str {
+        &self.flags
     }
 
     /// The matching mode that will be used.
@@ -348,6 +356,13 @@ pub struct Report {
     /// What is expected on each runtime, from the analysis and what each
     /// engine is known to do.
     pub runtimes: BTreeMap<&'static str, String>,
+    /// Why a runtime differs from plain backtracking on this pattern (PHP's
+    /// match limit, Ruby 3.2's memoization, Perl's super-linear cache, a
+    /// linear engine that rejects it, …).
+    pub runtime_notes: BTreeMap<&'static str, String>,
+    /// With `--verify`: what each engine measured, by engine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<BTreeMap<String, verify::Measured>>,
     /// A suggested rewrite (not produced yet).
     pub fix: Option<serde_json::Value>,
     /// Why, for `unknown` and `error`; and what was approximated.
@@ -374,6 +389,8 @@ impl Report {
             validation: None,
             needs_confirmation: false,
             runtimes: BTreeMap::new(),
+            runtime_notes: BTreeMap::new(),
+            verification: None,
             fix: None,
             reason: None,
             notes: vec![],
@@ -580,40 +597,6 @@ fn attack_and_confirm(
     }
 }
 
-/// What each runtime does with this growth.
-fn runtimes(g: Option<Growth>, nfa: Option<&Nfa>) -> BTreeMap<&'static str, String> {
-    let mut m = BTreeMap::new();
-    let Some(g) = g else { return m };
-    let s = g.to_string();
-    let backref_or_look = nfa.is_some_and(|n| n.has_backref || n.has_lookaround);
-    for rt in [
-        "node", "python", "java", "perl", "php", "dotnet", "ruby<3.2",
-    ] {
-        m.insert(rt, s.clone());
-    }
-    // Ruby 3.2+ memoizes backtracking, except with backreferences and lookaround.
-    m.insert(
-        "ruby>=3.2",
-        if backref_or_look {
-            s.clone()
-        } else {
-            "linear".to_string()
-        },
-    );
-    m.insert("rust-regex", "linear".to_string());
-    m.insert("go", "linear".to_string());
-    m.insert("re2", "linear".to_string());
-    m.insert(
-        "dotnet-nonbacktracking",
-        if backref_or_look {
-            "unsupported".to_string()
-        } else {
-            "linear".to_string()
-        },
-    );
-    m
-}
-
 /// Analyzes `pattern`. An invalid pattern is an [`Error`]; everything else
 /// is a [`Report`], whose verdict may be `unknown` when the budget or the
 /// deadline ran out.
@@ -665,7 +648,9 @@ pub fn check(pattern: &str, opts: &Options) -> Result<Report, Error> {
         Ok(Analysis::Unknown { reason }) => report.reason = Some(reason),
         Err(g) => report.reason = Some(gave_up_reason(g, "analyzing")),
     }
-    report.runtimes = runtimes(report.complexity, Some(&nfa));
+    let (rt, rt_notes) = runtimes::expected(report.complexity, runtimes::Facts::of(&lowered.ir));
+    report.runtimes = rt;
+    report.runtime_notes = rt_notes;
     let unconfirmed = report.validation.as_ref().is_some_and(|v| !v.confirmed);
     if opts.flavor.is_linear() && report.verdict == Verdict::Unknown && unconfirmed {
         // A finding that did not reproduce; the engine is linear anyway.

@@ -1,0 +1,202 @@
+//! Per-runtime verdicts: what each runtime does with the growth the analysis
+//! found, from what each engine is known to do (and, with `--verify`, what
+//! was measured on it).
+
+use crate::Growth;
+use redoscope_syntax::ir::{Ir, IrKind};
+use std::collections::BTreeMap;
+
+/// What the pattern uses that changes a runtime's behaviour.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Backreferences.
+    pub backref: bool,
+    /// Lookahead or lookbehind.
+    pub lookaround: bool,
+    /// Atomic groups or possessive quantifiers.
+    pub atomic: bool,
+    /// The largest bound of a bounded repeat (`x{1000}`): linear engines
+    /// expand them, which costs memory.
+    pub largest_bound: u32,
+}
+
+impl Facts {
+    /// The facts of a lowered pattern.
+    pub fn of(ir: &Ir) -> Facts {
+        let mut f = Facts::default();
+        let mut stack = vec![ir];
+        while let Some(n) = stack.pop() {
+            match &n.kind {
+                IrKind::Backref { .. } => f.backref = true,
+                IrKind::LookAround { .. } => f.lookaround = true,
+                IrKind::Atomic(_) => f.atomic = true,
+                IrKind::Repeat { min, max, greed, .. } => {
+                    f.largest_bound = f.largest_bound.max(max.unwrap_or(0)).max(*min);
+                    if *greed == redoscope_syntax::ast::Greed::Possessive {
+                        f.atomic = true;
+                    }
+                }
+                _ => {}
+            }
+            stack.extend(n.children());
+        }
+        f
+    }
+}
+
+/// The runtimes reported, in order.
+pub const RUNTIMES: &[&str] = &[
+    "node",
+    "python",
+    "java",
+    "perl",
+    "php",
+    "dotnet",
+    "dotnet-nonbacktracking",
+    "ruby<3.2",
+    "ruby>=3.2",
+    "rust-regex",
+    "go",
+    "re2",
+];
+
+/// The expected growth on each runtime, and a note where the runtime does
+/// something other than plain backtracking with this pattern.
+pub fn expected(
+    g: Option<Growth>,
+    f: Facts,
+) -> (BTreeMap<&'static str, String>, BTreeMap<&'static str, String>) {
+    let mut m = BTreeMap::new();
+    let mut notes = BTreeMap::new();
+    let Some(g) = g else { return (m, notes) };
+    let s = g.to_string();
+    let super_linear = g != Growth::Linear;
+    let needs_backtracking = f.backref || f.lookaround;
+    for rt in ["node", "python", "java", "perl", "dotnet", "ruby<3.2"] {
+        m.insert(rt, s.clone());
+    }
+    if super_linear {
+        notes.insert(
+            "node",
+            "V8's Irregexp backtracks; its linear engine is used only with --enable-experimental-regexp-engine-on-excessive-backtracks (off by default) and never for backreferences or lookaround. One slow match blocks the event loop.".into(),
+        );
+        notes.insert(
+            "java",
+            "java.util.regex backtracks (Java 9+ memoizes some greedy loops of groups, which can lower exponential growth; measure with --verify java). The stack can also overflow on long inputs.".into(),
+        );
+        notes.insert(
+            "perl",
+            "Perl backtracks, but its super-linear cache for complex quantifiers ((…)* and (…){n,}) often turns exponential and polynomial blow-ups into near-linear work; measure with --verify perl.".into(),
+        );
+        notes.insert(
+            "dotnet",
+            "System.Text.RegularExpressions backtracks with no match timeout by default (set matchTimeout, or use RegexOptions.NonBacktracking).".into(),
+        );
+    }
+    // PHP: preg_* stop at pcre.backtrack_limit (1,000,000 by default) and
+    // return false: a denial of the match, not a hang.
+    m.insert(
+        "php",
+        if super_linear {
+            "match-limit error".to_string()
+        } else {
+            s.clone()
+        },
+    );
+    if super_linear {
+        notes.insert(
+            "php",
+            format!("PCRE2 would be {s}; preg_match stops at pcre.backtrack_limit (1,000,000) and returns false (PREG_BACKTRACK_LIMIT_ERROR, or the JIT stack limit): the match is denied, not hung — each attack still costs up to the limit, and code that treats false as \"no match\" may misbehave"),
+        );
+    }
+    // Ruby 3.2+ memoizes the backtracking matcher, except with
+    // backreferences, lookaround and atomic groups.
+    let memo_off = f.backref || f.lookaround || f.atomic;
+    m.insert(
+        "ruby>=3.2",
+        if memo_off { s.clone() } else { "linear".to_string() },
+    );
+    if super_linear {
+        notes.insert(
+            "ruby>=3.2",
+            if memo_off {
+                "Ruby 3.2's memoization is off for patterns with backreferences, lookaround or atomic groups: it backtracks like Ruby < 3.2 (Regexp.timeout bounds it)".into()
+            } else {
+                "Ruby 3.2+ memoizes match positions (Onigmo cache): linear time, at a memory cost proportional to pattern × input".into()
+            },
+        );
+    }
+    // Linear engines.
+    let linear = if needs_backtracking {
+        "unsupported"
+    } else {
+        "linear"
+    };
+    for rt in ["rust-regex", "go", "re2", "dotnet-nonbacktracking"] {
+        m.insert(rt, linear.to_string());
+    }
+    if needs_backtracking {
+        let what = if f.backref {
+            "backreferences"
+        } else {
+            "lookaround"
+        };
+        for rt in ["rust-regex", "go", "re2", "dotnet-nonbacktracking"] {
+            notes.insert(rt, format!("rejects the pattern: no {what}"));
+        }
+    } else if f.largest_bound >= 1000 {
+        for rt in ["rust-regex", "go", "re2", "dotnet-nonbacktracking"] {
+            notes.insert(
+                rt,
+                format!("linear time, but the bounded repeat {{…{}}} is expanded: the compiled program is large (memory, compile time; may exceed the size limit)", f.largest_bound),
+            );
+        }
+    }
+    if f.atomic {
+        notes.insert(
+            "dotnet-nonbacktracking",
+            "rejects atomic groups and possessive quantifiers".into(),
+        );
+        if !needs_backtracking {
+            m.insert("dotnet-nonbacktracking", "unsupported".into());
+        }
+    }
+    (m, notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redoscope_syntax::{lower, parse, Flavor};
+
+    fn facts(p: &str) -> Facts {
+        Facts::of(&lower(&parse(p, Flavor::Pcre, "").unwrap()).unwrap().ir)
+    }
+
+    #[test]
+    fn facts_of_patterns() {
+        assert_eq!(facts("^(a+)+$").largest_bound, 1);
+        assert!(!facts("^(a+)+$").backref && !facts("^(a+)+$").lookaround);
+        assert!(facts(r"(a+)\1").backref);
+        assert!(facts(r"(?=a)a+").lookaround);
+        assert!(facts(r"(?>a+)b").atomic && facts(r"a++b").atomic);
+        assert_eq!(facts(r"a{2,5000}").largest_bound, 5000);
+    }
+
+    #[test]
+    fn per_runtime() {
+        let (m, n) = expected(Some(Growth::Exponential), facts("^(a+)+$"));
+        assert_eq!(m["node"], "exponential");
+        assert_eq!(m["ruby>=3.2"], "linear");
+        assert_eq!(m["php"], "match-limit error");
+        assert_eq!(m["rust-regex"], "linear");
+        assert!(n["perl"].contains("super-linear cache"));
+        let (m, n) = expected(Some(Growth::Exponential), facts(r"^(a+)+\1$"));
+        assert_eq!(m["ruby>=3.2"], "exponential");
+        assert_eq!(m["go"], "unsupported");
+        assert!(n["re2"].contains("backreferences"));
+        let (m, _) = expected(Some(Growth::Linear), facts("^a+$"));
+        assert_eq!(m["php"], "linear");
+        assert_eq!(m["node"], "linear");
+    }
+}
