@@ -43,7 +43,7 @@ pub struct Args {
     pub verify_timeout: Duration,
 }
 
-/// Parses `500ms`, `2s`, `1.5s`, `1m`.
+/// Parses `500ms`, `2s`, `1.5s`, `1m`, `1h`.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let (num, unit) = s.split_at(s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len()));
@@ -55,8 +55,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "ms" => v / 1e3,
         "" | "s" => v,
         "m" | "min" => v * 60.0,
+        "h" => v * 3600.0,
         "us" | "µs" => v / 1e6,
-        _ => return Err(format!("invalid duration unit in '{s}' (use ms, s or m)")),
+        _ => return Err(format!("invalid duration unit in '{s}' (use ms, s, m or h)")),
     };
     if !(secs.is_finite() && secs >= 0.0) {
         return Err(format!("invalid duration '{s}'"));

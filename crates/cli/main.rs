@@ -123,6 +123,9 @@ pub enum Status {
 }
 
 fn main() -> ExitCode {
+    // A child serving an in-process engine for `verify` exits here; in the
+    // parent, PCRE2, fancy-regex and Oniguruma then run in such children.
+    redoscope::verify::harness::engines::isolated::serve_if_worker();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

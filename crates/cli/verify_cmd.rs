@@ -312,7 +312,7 @@ fn text(out: &mut impl Write, r: &VerifyReport, _color: bool) -> anyhow::Result<
             continue;
         }
         let stopped = match s.stopped {
-            Stop::Threshold => "1 s reached".to_string(),
+            Stop::Threshold => "--stop-at reached".to_string(),
             Stop::OverLimit => match &s.over_limit {
                 Some(o) => format!(
                     "over limit at length {} ({})",

@@ -154,13 +154,17 @@ pub fn fit(samples: &[Sample], floor: f64) -> Fit {
     }
     let (_, log_base, r2_exp) = line(&n, &ln_c);
     let (_, degree, r2_poly) = line(&ln_n, &ln_c);
-    // Local log-log slopes of the first and last thirds of the window.
-    let third = (tail.len() / 3).max(1);
-    let slope = |i: usize, j: usize| (ln_c[j] - ln_c[i]) / (ln_n[j] - ln_n[i]).max(1e-9);
-    let first = slope(0, third);
-    let last = slope(tail.len() - 1 - third, tail.len() - 1);
+    // Log-log slopes of the first and the second half of the window (a
+    // regression each, so one noisy point does not decide).
+    let half = tail.len() / 2;
+    let slope = |r: std::ops::Range<usize>| line(&ln_n[r.clone()], &ln_c[r]).1;
+    let (first, last) = if half >= 2 {
+        (slope(0..half), slope(tail.len() - half..tail.len()))
+    } else {
+        (slope(0..2), slope(tail.len() - 2..tail.len()))
+    };
     let base = log_base.exp();
-    let accelerating = first > 0.0 && last >= 1.2 * first && last >= 3.0;
+    let accelerating = first > 0.0 && last >= 1.15 * first && last >= 3.0;
     if base >= 1.1 && r2_exp >= r2_poly && accelerating {
         return Fit {
             class: Class::Exponential { base },

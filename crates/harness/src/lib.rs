@@ -109,21 +109,59 @@ impl Default for Limit {
     }
 }
 
-impl Limit {
-    /// The work limit of an in-process engine, which no clock can stop:
-    /// `steps`, or the steps the engine takes in `time` at `rate` steps per
-    /// second if fewer, and whether the time is what binds. `rate` is a
-    /// low estimate of the engine's speed on heavy backtracking (measured on
-    /// this project's 2-core machine: PCRE2 interpreter 73–88 M match calls
-    /// per second, JIT 400–650 M, fancy-regex ~50 M backtracks), so a run
-    /// stops at about `time` or sooner, never much later.
-    pub fn engine_steps(&self, rate: f64) -> (u64, bool) {
-        let by_time = (self.time.as_secs_f64() * rate).max(1.0) as u64;
-        if by_time < self.steps {
-            (by_time, true)
-        } else {
-            (self.steps, false)
-        }
+/// Steps of the probe run of [`run_within_time`].
+pub const PROBE_STEPS: u64 = 100_000;
+
+/// Runs one match of an in-process engine, which no clock can stop but
+/// which counts its work, so that it ends by about `limit.time`: first a
+/// probe with a limit of [`PROBE_STEPS`] (a match that finishes within it
+/// is the answer), then, from the probe's speed on this very pattern and
+/// input, the run with the step limit it can take in `limit.time` (at most
+/// `limit.steps`). `run(steps)` runs the match with that step limit and
+/// gives `OverLimit { limit: Steps }` when it is hit; a second run stopped
+/// by the limit derived from the time is `OverLimit { limit: Time }`.
+///
+/// The speed of one engine step varies a lot between patterns (a PCRE2
+/// match call may loop over a whole run of characters: `a*a*a*b` on 5,300
+/// `a`s takes ~110 ns per call, `^(a+)+$` ~13 ns), so no fixed rate can
+/// turn a time into a step limit.
+pub fn run_within_time(limit: &Limit, mut run: impl FnMut(u64) -> Outcome) -> Outcome {
+    let probe = PROBE_STEPS.min(limit.steps);
+    let first = run(probe);
+    let probe_time = match &first {
+        Outcome::OverLimit {
+            limit: LimitKind::Steps,
+            time,
+            ..
+        } if probe < limit.steps => *time,
+        _ => return first,
+    };
+    if probe_time >= limit.time {
+        return Outcome::OverLimit {
+            limit: LimitKind::Time,
+            time: probe_time,
+            steps: Some(probe),
+        };
+    }
+    let rate = probe as f64 / probe_time.as_secs_f64().max(1e-7);
+    // A margin: later steps of a match can be slower than the first.
+    let by_time = (rate * limit.time.as_secs_f64() * 0.9) as u64;
+    let (steps, timed) = if by_time < limit.steps {
+        (by_time.max(probe + 1), true)
+    } else {
+        (limit.steps, false)
+    };
+    match run(steps) {
+        Outcome::OverLimit {
+            limit: LimitKind::Steps,
+            time,
+            steps,
+        } if timed => Outcome::OverLimit {
+            limit: LimitKind::Time,
+            time,
+            steps,
+        },
+        o => o,
     }
 }
 

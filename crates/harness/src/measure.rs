@@ -27,7 +27,7 @@ pub struct Plan {
     /// texts, where its linear growth shows above the timer's noise).
     pub linear_max_length: usize,
     /// Runs per length (the median is kept) for runs shorter than
-    /// `quick`; longer runs are run once.
+    /// `quick` (two more under a tenth of it); longer runs are run once.
     pub repeats: usize,
     /// See `repeats`.
     pub quick: Duration,
@@ -352,7 +352,7 @@ fn grow(
         let mut times = vec![];
         let mut steps = None;
         let mut matched = false;
-        let want = if counts_steps { 1 } else { plan.repeats.max(1) };
+        let mut want = if counts_steps { 1 } else { plan.repeats.max(1) };
         while times.len() < want {
             let now = Instant::now();
             if now >= plan.deadline {
@@ -373,6 +373,10 @@ fn grow(
                     matched = m;
                     if time >= plan.quick {
                         break;
+                    }
+                    if time < plan.quick / 10 && !counts_steps {
+                        // Short runs are the noisiest: two more.
+                        want = want.max(plan.repeats + 2);
                     }
                 }
                 Outcome::OverLimit { limit: l, time, .. } => {

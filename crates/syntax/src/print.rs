@@ -373,9 +373,11 @@ impl Printer {
                 }
                 match c {
                     '\\' | '^' | '$' | '.' | '|' | '?' | '*' | '+' | '(' | ')' | '[' => false,
+                    // Perl (5.26+) rejects many unescaped `{` that PCRE
+                    // takes: PCRE text is escaped too, for both.
                     '{' => {
                         !self.js_unicode()
-                            && !matches!(self.flavor, Java | Rust)
+                            && !matches!(self.flavor, Java | Rust | Pcre)
                             && !looks_like_quantifier_body(follow)
                     }
                     '}' | ']' => !self.js_unicode(),

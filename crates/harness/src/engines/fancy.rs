@@ -17,7 +17,8 @@
 //!   `\A(?:P)\z` for a full match.
 //! * **Limits.** `backtrack_limit(limit.steps)`;
 //!   `RuntimeError::BacktrackLimitExceeded` is [`LimitKind::Steps`], a VM
-//!   stack overflow [`LimitKind::Memory`]. `limit.time` is not enforced.
+//!   stack overflow [`LimitKind::Memory`]. `limit.time` becomes a
+//!   backtrack limit through a probe run ([`crate::run_within_time`]).
 //! * **Optimizer off** (`RegexBuilder::optimize(false)`): by default
 //!   fancy-regex rewrites the tree first (nested repeats such as `(a+)+`
 //!   become `(a+)`, a trailing lookahead is hoisted), which hides the
@@ -36,9 +37,6 @@ use redoscope_syntax::{Flags, Flavor};
 use std::fmt;
 use std::time::Instant;
 
-/// Backtracks per second, a low estimate (see [`Limit::engine_steps`]):
-/// the time limit of a run becomes a backtrack limit.
-const STEPS_PER_SECOND: f64 = 30e6;
 
 /// The note for a pattern fancy-regex hands whole to the `regex` crate.
 pub const DELEGATED: &str =
@@ -255,7 +253,13 @@ impl Compiled for Program {
                 "the input is not representable in UTF-8 (it holds a lone surrogate)".into(),
             );
         };
-        let (cap, by_time) = limit.engine_steps(STEPS_PER_SECOND);
+        crate::run_within_time(limit, |steps| self.run_steps(&text, steps))
+    }
+}
+
+impl Program {
+    /// One match with `cap` as the backtrack limit.
+    fn run_steps(&mut self, text: &str, cap: u64) -> Outcome {
         let steps = usize::try_from(cap).unwrap_or(usize::MAX);
         if steps != self.built_for {
             // The backtrack limit is a build option: rebuild (it compiled
@@ -269,7 +273,7 @@ impl Compiled for Program {
             }
         }
         let start = Instant::now();
-        let r = self.re.is_match(&text);
+        let r = self.re.is_match(text);
         let time = start.elapsed();
         match r {
             Ok(matched) => Outcome::Done {
@@ -278,7 +282,7 @@ impl Compiled for Program {
                 steps: None,
             },
             Err(Error::RuntimeError(RuntimeError::BacktrackLimitExceeded)) => Outcome::OverLimit {
-                limit: if by_time { LimitKind::Time } else { LimitKind::Steps },
+                limit: LimitKind::Steps,
                 time,
                 steps: Some(cap),
             },

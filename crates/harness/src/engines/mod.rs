@@ -1,6 +1,7 @@
 //! The engines, by name.
 
 pub mod fancy;
+pub mod isolated;
 pub mod linear;
 #[cfg(feature = "onig")]
 pub mod onig;
@@ -29,8 +30,29 @@ pub const NAMES: &[&str] = &[
     "php",
 ];
 
-/// The engine called `name` (`reference`, `pcre2`, `node`, …).
+/// The engine called `name` (`reference`, `pcre2`, `node`, …). The
+/// in-process backtracking engines (PCRE2, fancy-regex, Oniguruma) run in a
+/// child process when the program serves them ([`isolated`]).
 pub fn by_name(name: &str) -> Result<Box<dyn Engine>, String> {
+    let canonical = match name {
+        "pcre" => "pcre2",
+        "pcre-jit" => "pcre2-jit",
+        "fancy-regex" => "fancy",
+        "oniguruma" => "onig",
+        n => n,
+    };
+    if let Some(n) = isolated::Native::by_name(canonical) {
+        let inner = in_process(canonical)?;
+        if isolated::enabled() {
+            return Ok(Box::new(isolated::Isolated::new(n, inner)));
+        }
+        return Ok(inner);
+    }
+    in_process(name)
+}
+
+/// The engine called `name`, in this process.
+pub fn in_process(name: &str) -> Result<Box<dyn Engine>, String> {
     match name {
         "reference" | "ref" => Ok(Box::new(reference::Reference)),
         "pcre2" | "pcre" => Ok(Box::new(pcre2::Pcre2::interpreter())),

@@ -16,6 +16,8 @@
 //!   match stack limit [`LimitKind::Memory`]. The retry limit counts per
 //!   start position, so a search may retry up to that many times at each
 //!   position (the `onig` crate does not expose the per-search limit).
+//!   `limit.time` becomes a retry limit through a probe run
+//!   ([`crate::run_within_time`]).
 //!   `Regex::is_match` panics at the retry limit and is never used.
 //!   `limit.time` is not enforced.
 
@@ -26,9 +28,6 @@ use redoscope_syntax::ir::print_ir;
 use redoscope_syntax::{Flags, Flavor};
 use std::time::Instant;
 
-/// Backtracks per second, a low estimate (see [`Limit::engine_steps`]):
-/// the time limit of a run becomes a backtrack limit.
-const STEPS_PER_SECOND: f64 = 30e6;
 
 /// `ONIGERR_RETRY_LIMIT_IN_MATCH_OVER`.
 const RETRY_LIMIT_IN_MATCH_OVER: i32 = -17;
@@ -168,11 +167,17 @@ impl Compiled for Program {
                 "the input is not representable in UTF-8 (it holds a lone surrogate)".into(),
             );
         };
-        let (cap, by_time) = limit.engine_steps(STEPS_PER_SECOND);
+        crate::run_within_time(limit, |steps| self.run_steps(&text, steps))
+    }
+}
+
+impl Program {
+    /// One match with `cap` as the retry limit.
+    fn run_steps(&mut self, text: &str, cap: u64) -> Outcome {
         let steps = u32::try_from(cap).unwrap_or(u32::MAX);
         let mut param = MatchParam::default();
         param.set_retry_limit_in_match(steps);
-        let t = text.as_str();
+        let t = text;
         let start = Instant::now();
         let r = match self.mode {
             Mode::Search => self.re.search_with_param(
@@ -204,7 +209,7 @@ impl Compiled for Program {
             },
             Err(e) => match e.code() {
                 RETRY_LIMIT_IN_MATCH_OVER | RETRY_LIMIT_IN_SEARCH_OVER => Outcome::OverLimit {
-                    limit: if by_time { LimitKind::Time } else { LimitKind::Steps },
+                    limit: LimitKind::Steps,
                     time,
                     steps: Some(u64::from(steps)),
                 },

@@ -15,13 +15,14 @@
 //! * **Mode.** Anchoring is a compile option (`PCRE2_ANCHORED`, plus
 //!   `PCRE2_ENDANCHORED` for a full match): as a match-time option it would
 //!   make `pcre2_match` skip the JIT code and run the interpreter.
-//! * **Limits.** `pcre2_set_match_limit` = `limit.steps` (capped to
+//! * **Limits.** `pcre2_set_match_limit` = the step limit (capped to
 //!   `u32::MAX`), the depth limit the same (PCRE2's own default relation),
 //!   the heap limit [`HEAP_LIMIT_KIB`]; the JIT runs on its own stack of at
 //!   most [`JIT_STACK_MAX`] bytes (the JIT ignores the depth and heap
 //!   limits). The match limit gives [`LimitKind::Steps`], the others
-//!   [`LimitKind::Memory`]. `limit.time` is not enforced: the match limit
-//!   bounds the run.
+//!   [`LimitKind::Memory`]. `limit.time` becomes a match limit through a
+//!   probe run ([`crate::run_within_time`]): going over it is
+//!   [`LimitKind::Time`].
 
 // PCRE2 is a C library: compiling, matching and freeing go through raw FFI
 // calls, which need `unsafe`. This module is the only place the harness
@@ -45,11 +46,6 @@ pub const HEAP_LIMIT_KIB: u32 = 1024 * 1024;
 /// an assigned stack is 32 KiB of the machine stack, which deep but linear
 /// matches outgrow).
 pub const JIT_STACK_MAX: usize = 64 * 1024 * 1024;
-
-/// Match calls per second, low estimates (see [`Limit::engine_steps`]):
-/// the time limit of a run becomes a match limit.
-const INTERPRETER_STEPS_PER_SECOND: f64 = 50e6;
-const JIT_STEPS_PER_SECOND: f64 = 300e6;
 
 /// The PCRE2 engine: `pcre2` (the interpreter) or `pcre2-jit`.
 #[derive(Clone, Copy, Debug)]
@@ -322,12 +318,14 @@ impl Compiled for Program {
                 "the input is not representable in UTF-8 (it holds a lone surrogate)".into(),
             );
         };
-        let (cap, by_time) = limit.engine_steps(if self.jit_stack.is_null() {
-            INTERPRETER_STEPS_PER_SECOND
-        } else {
-            JIT_STEPS_PER_SECOND
-        });
-        let steps = u32::try_from(cap).unwrap_or(u32::MAX);
+        crate::run_within_time(limit, |steps| self.run_steps(&text, steps))
+    }
+}
+
+impl Program {
+    /// One match with `steps` as the match and depth limits.
+    fn run_steps(&mut self, text: &str, steps: u64) -> Outcome {
+        let steps = u32::try_from(steps).unwrap_or(u32::MAX);
         // SAFETY: the context is valid and owned by `self`; these setters
         // only store a value.
         unsafe {
@@ -365,7 +363,7 @@ impl Compiled for Program {
                 steps: None,
             },
             PCRE2_ERROR_MATCHLIMIT => Outcome::OverLimit {
-                limit: if by_time { LimitKind::Time } else { LimitKind::Steps },
+                limit: LimitKind::Steps,
                 time,
                 steps: Some(u64::from(steps)),
             },

@@ -123,6 +123,11 @@ pub enum Runtime {
     Ruby,
     /// PHP `preg_match` (PCRE2 with its JIT), flavor PCRE.
     Php,
+    /// An in-process engine of this harness (PCRE2, fancy-regex,
+    /// Oniguruma) run in a child process of the current program (see
+    /// [`super::isolated`]), so that a match its own limits cannot stop is
+    /// killed at the deadline like any runtime's.
+    Isolated(super::isolated::Native),
 }
 
 impl Runtime {
@@ -145,6 +150,7 @@ impl Runtime {
             Runtime::Perl => "perl",
             Runtime::Ruby => "ruby",
             Runtime::Php => "php",
+            Runtime::Isolated(n) => n.name(),
         }
     }
 
@@ -161,6 +167,7 @@ impl Runtime {
             Runtime::Java => Flavor::Java,
             Runtime::Perl | Runtime::Php => Flavor::Pcre,
             Runtime::Ruby => Flavor::Ruby,
+            Runtime::Isolated(n) => n.flavor(),
         }
     }
 
@@ -173,6 +180,7 @@ impl Runtime {
             Runtime::Perl => "REDOSCOPE_PERL",
             Runtime::Ruby => "REDOSCOPE_RUBY",
             Runtime::Php => "REDOSCOPE_PHP",
+            Runtime::Isolated(_) => "REDOSCOPE_SELF",
         }
     }
 
@@ -185,12 +193,19 @@ impl Runtime {
             Runtime::Perl => "perl",
             Runtime::Ruby => "ruby",
             Runtime::Php => "php",
+            Runtime::Isolated(_) => "redoscope",
         }
     }
 
     /// Its program: [`Runtime::env_var`] when set and not empty, else
     /// [`Runtime::default_program`].
     pub fn program(self) -> OsString {
+        if let Runtime::Isolated(_) = self {
+            // The running program serves the isolated engines.
+            if let Ok(exe) = std::env::current_exe() {
+                return exe.into_os_string();
+            }
+        }
         match std::env::var_os(self.env_var()) {
             Some(p) if !p.is_empty() => p,
             _ => self.default_program().into(),
@@ -206,6 +221,7 @@ impl Runtime {
             Runtime::Perl => include_str!("../../drivers/driver.pl"),
             Runtime::Ruby => include_str!("../../drivers/driver.rb"),
             Runtime::Php => include_str!("../../drivers/driver.php"),
+            Runtime::Isolated(_) => "",
         }
     }
 }

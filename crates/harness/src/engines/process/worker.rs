@@ -84,6 +84,10 @@ pub(super) fn command(
             address_space = Some(memory);
             vec!["--disable-gems".into(), "-W0".into(), "-e".into(), src]
         }
+        Runtime::Isolated(n) => {
+            address_space = Some(memory);
+            vec![super::super::isolated::WORKER_ARG.into(), n.name().into()]
+        }
         Runtime::Php => {
             address_space = Some(memory);
             vec![

@@ -1,0 +1,183 @@
+//! The classic ReDoS shapes measured on every engine by `redoscope verify`
+//! (cases: `tests/cases/verify/classics.toml`): the backtracking engines
+//! measure the class the analysis claims (polynomial degrees within ±0.5),
+//! the linear controls measure linear, and the engines listed as doing
+//! something else measure what the case says.
+//!
+//! A test binary of its own, so that no other test runs beside it while it
+//! times engines. Runtimes that are not installed are skipped with a line
+//! saying so. `REDOSCOPE_VERIFY_STOP_AT` (e.g. `1s`) grows the attacks
+//! further than the default 150 ms.
+
+use assert_cmd::Command;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cases {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    pattern: String,
+    #[serde(default = "js")]
+    flavor: String,
+    mode: Option<String>,
+    growth: String,
+    degree: Option<f64>,
+    #[serde(default)]
+    engines: BTreeMap<String, Expect>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    growth: String,
+    degree: Option<f64>,
+    why: String,
+}
+
+fn js() -> String {
+    "js".into()
+}
+
+const BACKTRACKING: &[&str] = &[
+    "reference",
+    "pcre2",
+    "pcre2-jit",
+    "node",
+    "python",
+    "java",
+    "perl",
+];
+const LINEAR: &[&str] = &["regex", "pikevm", "dfa"];
+const RUNTIMES: &[&str] = &["node", "python", "java", "perl"];
+
+fn installed(program: &str) -> bool {
+    std::process::Command::new(program)
+        .arg(if program == "java" { "-version" } else { "--version" })
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// What an engine measured, in the words of the cases.
+fn measured(series: &Value) -> (String, Option<f64>) {
+    let fit = &series["fit"];
+    let kind = fit["kind"].as_str().unwrap_or("?").to_string();
+    if series["stopped"] == "over-limit" && kind != "exponential" && kind != "polynomial" {
+        return ("over-limit".into(), None);
+    }
+    (kind, fit["degree"].as_f64())
+}
+
+#[test]
+fn classics_on_every_engine() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/verify/classics.toml"),
+    )
+    .expect("read the cases");
+    let cases: Cases = toml::from_str(&text).expect("parse the cases");
+    fn program(rt: &str) -> &str {
+        match rt {
+            "python" => "python3",
+            p => p,
+        }
+    }
+    let mut engines: Vec<&str> = vec![];
+    for &e in BACKTRACKING.iter().chain(LINEAR).chain(&["fancy"]) {
+        if RUNTIMES.contains(&e) && !installed(program(e)) {
+            println!("skipping {e}: {} not found", program(e));
+            continue;
+        }
+        engines.push(e);
+    }
+    let stop_at = std::env::var("REDOSCOPE_VERIFY_STOP_AT").unwrap_or_else(|_| "150ms".into());
+    let mut failures = vec![];
+    for case in &cases.case {
+        let mut args = vec![
+            "verify".to_string(),
+            case.pattern.clone(),
+            "--flavor".into(),
+            case.flavor.clone(),
+            "--engines".into(),
+            engines.join(","),
+            "--stop-at".into(),
+            stop_at.clone(),
+            "--run-limit".into(),
+            "1s".into(),
+            "--timeout".into(),
+            "120s".into(),
+            "--format".into(),
+            "json".into(),
+        ];
+        if let Some(m) = &case.mode {
+            args.extend(["--mode".into(), m.clone()]);
+        }
+        let out = Command::cargo_bin("redoscope")
+            .unwrap()
+            .args(&args)
+            .timeout(Duration::from_secs(180))
+            .output()
+            .expect("redoscope runs");
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{}: no JSON ({e}): {}",
+                case.name,
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        println!("{} ({}):", case.name, case.pattern);
+        for s in report["engines"].as_array().expect("engines") {
+            let engine = s["engine"].as_str().unwrap();
+            if let Some(e) = s["error"].as_str() {
+                failures.push(format!("{}: {engine} did not run: {e}", case.name));
+                continue;
+            }
+            let expect = case.engines.get(engine).cloned().unwrap_or_else(|| {
+                if LINEAR.contains(&engine) || engine == "fancy" {
+                    Expect {
+                        growth: "linear".into(),
+                        degree: None,
+                        why: "a linear engine".into(),
+                    }
+                } else {
+                    Expect {
+                        growth: case.growth.clone(),
+                        degree: case.degree,
+                        why: "the analysis".into(),
+                    }
+                }
+            });
+            let (growth, degree) = measured(s);
+            let ok = growth == expect.growth
+                && match (expect.degree, degree) {
+                    (Some(want), Some(got)) => (want - got).abs() <= 0.5,
+                    (Some(_), None) => false,
+                    (None, _) => true,
+                };
+            println!(
+                "  {engine:<10} {growth:<12} {:<6} expected {} {} ({}){}",
+                degree.map(|d| format!("{d:.2}")).unwrap_or_default(),
+                expect.growth,
+                expect.degree.map(|d| d.to_string()).unwrap_or_default(),
+                expect.why,
+                if ok { "" } else { "  <-- MISMATCH" }
+            );
+            if !ok {
+                failures.push(format!(
+                    "{}: {engine} measured {growth} {degree:?}, expected {} {:?} ({})",
+                    case.name, expect.growth, expect.degree, expect.why
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
