@@ -648,7 +648,11 @@ pub fn check(pattern: &str, opts: &Options) -> Result<Report, Error> {
         Ok(Analysis::Unknown { reason }) => report.reason = Some(reason),
         Err(g) => report.reason = Some(gave_up_reason(g, "analyzing")),
     }
-    let (rt, rt_notes) = runtimes::expected(report.complexity, runtimes::Facts::of(&lowered.ir));
+    let (rt, rt_notes) = runtimes::expected(
+        report.complexity,
+        &runtimes::Facts::of(&lowered.ir),
+        report.attack.as_ref().map(|a| a.string.as_str()),
+    );
     report.runtimes = rt;
     report.runtime_notes = rt_notes;
     let unconfirmed = report.validation.as_ref().is_some_and(|v| !v.confirmed);

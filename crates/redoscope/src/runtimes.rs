@@ -3,11 +3,11 @@
 //! was measured on it).
 
 use crate::Growth;
-use redoscope_syntax::ir::{Ir, IrKind};
+use redoscope_syntax::ir::{CharSet, Ir, IrKind};
 use std::collections::BTreeMap;
 
 /// What the pattern uses that changes a runtime's behaviour.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Facts {
     /// Backreferences.
     pub backref: bool,
@@ -18,12 +18,31 @@ pub struct Facts {
     /// The largest bound of a bounded repeat (`x{1000}`): linear engines
     /// expand them, which costs memory.
     pub largest_bound: u32,
+    /// The last character every match must contain (PCRE2's "last
+    /// required code unit", Perl's required substring): both look for it
+    /// before backtracking, and fail at once on a text without it.
+    pub required: Option<CharSet>,
+}
+
+/// The last character a match of `ir` must contain, as the set of its
+/// spellings (`b`, or `b`/`B` under case folding).
+fn required_last(ir: &Ir) -> Option<CharSet> {
+    match &ir.kind {
+        IrKind::Class(c) if c.len_at_most(4) && !c.is_empty() => Some(c.clone()),
+        IrKind::Concat(items) => items.iter().rev().find_map(required_last),
+        IrKind::Capture { sub, .. } | IrKind::Atomic(sub) => required_last(sub),
+        IrKind::Repeat { min, sub, .. } if *min >= 1 => required_last(sub),
+        _ => None,
+    }
 }
 
 impl Facts {
     /// The facts of a lowered pattern.
     pub fn of(ir: &Ir) -> Facts {
-        let mut f = Facts::default();
+        let mut f = Facts {
+            required: required_last(ir),
+            ..Facts::default()
+        };
         let mut stack = vec![ir];
         while let Some(n) = stack.pop() {
             match &n.kind {
@@ -49,6 +68,7 @@ pub const RUNTIMES: &[&str] = &[
     "node",
     "python",
     "java",
+    "java8",
     "perl",
     "php",
     "dotnet",
@@ -61,10 +81,12 @@ pub const RUNTIMES: &[&str] = &[
 ];
 
 /// The expected growth on each runtime, and a note where the runtime does
-/// something other than plain backtracking with this pattern.
+/// something other than plain backtracking with this pattern and `attack`
+/// (its text at some repeat count).
 pub fn expected(
     g: Option<Growth>,
-    f: Facts,
+    f: &Facts,
+    attack: Option<&str>,
 ) -> (BTreeMap<&'static str, String>, BTreeMap<&'static str, String>) {
     let mut m = BTreeMap::new();
     let mut notes = BTreeMap::new();
@@ -81,12 +103,43 @@ pub fn expected(
             "V8's Irregexp backtracks; its linear engine is used only with --enable-experimental-regexp-engine-on-excessive-backtracks (off by default) and never for backreferences or lookaround. One slow match blocks the event loop.".into(),
         );
         notes.insert(
-            "java",
-            "java.util.regex backtracks (Java 9+ memoizes some greedy loops of groups, which can lower exponential growth; measure with --verify java). The stack can also overflow on long inputs.".into(),
+            "java8",
+            "java.util.regex of Java 8 backtracks without memoization".into(),
         );
+    }
+    m.insert("java8", s.clone());
+    // Java 9+ memoizes greedy loops over groups when the pattern has no
+    // backreference: measured on OpenJDK 17, `^(a+)+$` and `(\w+\s?)*$`
+    // grow quadratically, `^(a|aa)+$` linearly (until a StackOverflowError
+    // on long texts); polynomial findings (`\s+$`, `a*a*a*b`) keep their
+    // degree.
+    if g == Growth::Exponential && !f.backref {
+        m.insert("java", "polynomial".into());
+        notes.insert(
+            "java",
+            "Java 9+ memoizes greedy loops over groups: this exponential blow-up is at most polynomial there (quadratic for nested quantifiers, measured on OpenJDK 17), exponential on Java 8; long texts can still end in a StackOverflowError".into(),
+        );
+    } else if super_linear {
+        notes.insert(
+            "java",
+            "java.util.regex backtracks (Java 9+ memoizes greedy group loops, which does not help here)".into(),
+        );
+    }
+    // Perl's super-linear cache turns exponential CURLYX loops into at
+    // most polynomial work (quadratic for `^(a+)+$`, linear for
+    // `^(a|aa)+$`, measured on perl 5.36).
+    if g == Growth::Exponential && !f.backref {
+        m.insert("perl", "polynomial".into());
+    }
+    if super_linear {
         notes.insert(
             "perl",
-            "Perl backtracks, but its super-linear cache for complex quantifiers ((…)* and (…){n,}) often turns exponential and polynomial blow-ups into near-linear work; measure with --verify perl.".into(),
+            if g == Growth::Exponential && !f.backref {
+                "Perl's super-linear cache for complex quantifiers ((…)* and (…)+) makes this exponential blow-up at most polynomial (quadratic for nested quantifiers, linear for overlapping alternatives, measured on perl 5.36)"
+            } else {
+                "Perl backtracks; its super-linear cache does not change polynomial growth"
+            }
+            .into(),
         );
         notes.insert(
             "dotnet",
@@ -161,6 +214,21 @@ pub fn expected(
             m.insert("dotnet-nonbacktracking", "unsupported".into());
         }
     }
+    // PCRE2 and Perl look for a required character first: an attack
+    // without it fails at once there (PCRE2's interpreter only for texts up
+    // to 5,000 characters; its JIT, which PHP uses, at any length).
+    if let (true, Some(req), Some(text)) = (super_linear, &f.required, attack) {
+        if !text.chars().any(|c| req.contains(c)) {
+            let c = req.single().map_or_else(|| "its last literal".to_string(), |c| format!("`{c}`"));
+            for rt in ["php", "perl"] {
+                m.insert(rt, "linear".into());
+                notes.insert(
+                    rt,
+                    format!("every match needs {c}, which the attack lacks: {} looks for it before backtracking and fails at once (measured: PCRE2 10.46 JIT at any length, its interpreter up to 5,000 characters; perl 5.36). An attack that contains {c} usually matches", if rt == "php" { "PCRE2" } else { "Perl" }),
+                );
+            }
+        }
+    }
     (m, notes)
 }
 
@@ -185,17 +253,32 @@ mod tests {
 
     #[test]
     fn per_runtime() {
-        let (m, n) = expected(Some(Growth::Exponential), facts("^(a+)+$"));
+        let (m, n) = expected(Some(Growth::Exponential), &facts("^(a+)+$"), Some("aaa!"));
         assert_eq!(m["node"], "exponential");
         assert_eq!(m["ruby>=3.2"], "linear");
         assert_eq!(m["php"], "match-limit error");
         assert_eq!(m["rust-regex"], "linear");
         assert!(n["perl"].contains("super-linear cache"));
-        let (m, n) = expected(Some(Growth::Exponential), facts(r"^(a+)+\1$"));
+        assert_eq!(m["perl"], "polynomial");
+        assert_eq!(m["java"], "polynomial");
+        assert_eq!(m["java8"], "exponential");
+        // A required character the attack lacks: PCRE2 and Perl fail fast.
+        let (m, n) = expected(
+            Some(Growth::Polynomial { degree: 4 }),
+            &facts("a*a*a*b"),
+            Some("aaaa"),
+        );
+        assert_eq!(m["php"], "linear");
+        assert_eq!(m["perl"], "linear");
+        assert_eq!(m["node"], "polynomial (degree 4)");
+        assert!(n["php"].contains("`b`"));
+        assert_eq!(facts("a*b(?=x)c*").required.and_then(|c| c.single()), Some('b'));
+        assert_eq!(facts("a*(b|c)").required, None);
+        let (m, n) = expected(Some(Growth::Exponential), &facts(r"^(a+)+\1$"), None);
         assert_eq!(m["ruby>=3.2"], "exponential");
         assert_eq!(m["go"], "unsupported");
         assert!(n["re2"].contains("backreferences"));
-        let (m, _) = expected(Some(Growth::Linear), facts("^a+$"));
+        let (m, _) = expected(Some(Growth::Linear), &facts("^a+$"), None);
         assert_eq!(m["php"], "linear");
         assert_eq!(m["node"], "linear");
     }
