@@ -5,7 +5,8 @@
 //! something else measure what the case says.
 //!
 //! A test binary of its own, so that no other test runs beside it while it
-//! times engines. Runtimes that are not installed are skipped with a line
+//! times engines; an engine that mismatches is measured once more (timing
+//! on a shared machine is noisy) and fails only if it mismatches again. Runtimes that are not installed are skipped with a line
 //! saying so. `REDOSCOPE_VERIFY_STOP_AT` (e.g. `1s`) grows the attacks
 //! further than the default 150 ms.
 
@@ -102,82 +103,108 @@ fn classics_on_every_engine() {
     let stop_at = std::env::var("REDOSCOPE_VERIFY_STOP_AT").unwrap_or_else(|_| "150ms".into());
     let mut failures = vec![];
     for case in &cases.case {
-        let mut args = vec![
-            "verify".to_string(),
-            case.pattern.clone(),
-            "--flavor".into(),
-            case.flavor.clone(),
-            "--engines".into(),
-            engines.join(","),
-            "--stop-at".into(),
-            stop_at.clone(),
-            "--run-limit".into(),
-            "1s".into(),
-            "--timeout".into(),
-            "120s".into(),
-            "--format".into(),
-            "json".into(),
-        ];
-        if let Some(m) = &case.mode {
-            args.extend(["--mode".into(), m.clone()]);
-        }
-        let out = Command::cargo_bin("redoscope")
-            .unwrap()
-            .args(&args)
-            .timeout(Duration::from_secs(180))
-            .output()
-            .expect("redoscope runs");
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{}: no JSON ({e}): {}",
-                case.name,
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
         println!("{} ({}):", case.name, case.pattern);
-        for s in report["engines"].as_array().expect("engines") {
-            let engine = s["engine"].as_str().unwrap();
-            if let Some(e) = s["error"].as_str() {
-                failures.push(format!("{}: {engine} did not run: {e}", case.name));
-                continue;
+        let mut mismatched = vec![];
+        for s in run_case(case, &engines, &stop_at) {
+            if judge(case, &s).is_err() {
+                mismatched.push(s["engine"].as_str().unwrap().to_string());
             }
-            let expect = case.engines.get(engine).cloned().unwrap_or_else(|| {
-                if LINEAR.contains(&engine) || engine == "fancy" {
-                    Expect {
-                        growth: "linear".into(),
-                        degree: None,
-                        why: "a linear engine".into(),
-                    }
-                } else {
-                    Expect {
-                        growth: case.growth.clone(),
-                        degree: case.degree,
-                        why: "the analysis".into(),
-                    }
-                }
-            });
-            let (growth, degree) = measured(s);
-            let ok = growth == expect.growth
-                && match (expect.degree, degree) {
-                    (Some(want), Some(got)) => (want - got).abs() <= 0.5,
-                    (Some(_), None) => false,
-                    (None, _) => true,
-                };
-            println!(
-                "  {engine:<10} {growth:<12} {:<6} expected {} {} ({}){}",
-                degree.map(|d| format!("{d:.2}")).unwrap_or_default(),
-                expect.growth,
-                expect.degree.map(|d| d.to_string()).unwrap_or_default(),
-                expect.why,
-                if ok { "" } else { "  <-- MISMATCH" }
-            );
-            if !ok {
-                failures.push(format!(
-                    "{}: {engine} measured {growth} {degree:?}, expected {} {:?} ({})",
-                    case.name, expect.growth, expect.degree, expect.why
-                ));
+        }
+        if mismatched.is_empty() {
+            continue;
+        }
+        // Timing on a shared machine is noisy: the mismatched engines are
+        // measured once more, and fail only if they mismatch again.
+        let again: Vec<&str> = mismatched.iter().map(String::as_str).collect();
+        println!("  measuring {} again", again.join(", "));
+        for s in run_case(case, &again, &stop_at) {
+            if let Err(e) = judge(case, &s) {
+                failures.push(e);
             }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Runs `redoscope verify` on the case with `engines`; the series.
+fn run_case(case: &Case, engines: &[&str], stop_at: &str) -> Vec<Value> {
+    let mut args = vec![
+        "verify".to_string(),
+        case.pattern.clone(),
+        "--flavor".into(),
+        case.flavor.clone(),
+        "--engines".into(),
+        engines.join(","),
+        "--stop-at".into(),
+        stop_at.into(),
+        "--run-limit".into(),
+        "1s".into(),
+        "--timeout".into(),
+        "120s".into(),
+        "--format".into(),
+        "json".into(),
+    ];
+    if let Some(m) = &case.mode {
+        args.extend(["--mode".into(), m.clone()]);
+    }
+    let out = Command::cargo_bin("redoscope")
+        .unwrap()
+        .args(&args)
+        .timeout(Duration::from_secs(180))
+        .output()
+        .expect("redoscope runs");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: no JSON ({e}): {}",
+            case.name,
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    report["engines"].as_array().expect("engines").clone()
+}
+
+/// Whether one engine's series is what the case expects; prints a line.
+fn judge(case: &Case, s: &Value) -> Result<(), String> {
+    let engine = s["engine"].as_str().unwrap();
+    if let Some(e) = s["error"].as_str() {
+        return Err(format!("{}: {engine} did not run: {e}", case.name));
+    }
+    let expect = case.engines.get(engine).cloned().unwrap_or_else(|| {
+        if LINEAR.contains(&engine) || engine == "fancy" {
+            Expect {
+                growth: "linear".into(),
+                degree: None,
+                why: "a linear engine".into(),
+            }
+        } else {
+            Expect {
+                growth: case.growth.clone(),
+                degree: case.degree,
+                why: "the analysis".into(),
+            }
+        }
+    });
+    let (growth, degree) = measured(s);
+    let ok = growth == expect.growth
+        && match (expect.degree, degree) {
+            (Some(want), Some(got)) => (want - got).abs() <= 0.5,
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+    println!(
+        "  {engine:<10} {growth:<12} {:<6} expected {} {} ({}){}",
+        degree.map(|d| format!("{d:.2}")).unwrap_or_default(),
+        expect.growth,
+        expect.degree.map(|d| d.to_string()).unwrap_or_default(),
+        expect.why,
+        if ok { "" } else { "  <-- MISMATCH" }
+    );
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: {engine} measured {growth} {degree:?}, expected {} {:?} ({})",
+            case.name, expect.growth, expect.degree, expect.why
+        ))
+    }
 }
