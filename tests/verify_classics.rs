@@ -14,7 +14,15 @@ use assert_cmd::Command;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// The tests of this binary time engines: one at a time.
+fn alone() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -81,6 +89,7 @@ fn measured(series: &Value) -> (String, Option<f64>) {
 
 #[test]
 fn classics_on_every_engine() {
+    let _alone = alone();
     let text = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/verify/classics.toml"),
     )
@@ -221,6 +230,7 @@ mod util;
 /// one re-measurement allowed for timing noise.
 #[test]
 fn reference_steps_and_node_time_agree_on_a_slice() {
+    let _alone = alone();
     let Some(dir) = util::corpora_dir() else {
         return;
     };
