@@ -53,7 +53,10 @@ const DEADLINE: Duration = Duration::from_secs(1);
 /// other tests on two cores, a thread can be descheduled for hundreds of
 /// milliseconds, so the slice only catches a check that does not stop (a
 /// hang), not scheduling noise.
-const DEADLINE_SLACK: f64 = if cfg!(debug_assertions) { 2.0 } else { 1.10 };
+// A hang detector, not a speed target: a debug build on a shared 2-core
+// machine with two test threads was once descheduled for 1.3 s in a 1 s
+// check (CI, 2026-11-27); the release run keeps 10%.
+const DEADLINE_SLACK: f64 = if cfg!(debug_assertions) { 3.0 } else { 1.10 };
 /// The CI slice takes every `SLICE_STEP`th record of a large dataset.
 const SLICE_STEP: usize = 25;
 /// Datasets with at most this many records are taken whole in the slice.
