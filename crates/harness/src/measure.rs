@@ -436,7 +436,9 @@ fn next_repeat(runs: &[Run], ratio: f64, counts_steps: bool) -> usize {
     let floor = if counts_steps { FLOOR_STEPS } else { FLOOR_SECONDS };
     if let [.., prev, last] = runs {
         let (c0, c1) = (cost(prev), cost(last));
-        if c0 >= floor && c1 > c0 {
+        // Well below the fit's noise floor already: a curve that is about
+        // to cross it must not jump over it in one step.
+        if c0 >= floor / 40.0 && c1 > c0 {
             let per_repeat = (c1 / c0).ln() / (last.repeat - prev.repeat) as f64;
             let step = (4f64.ln() / per_repeat).floor() as usize;
             return geometric.min(n + step.max(1));
