@@ -475,8 +475,8 @@ fn finish(series: &mut Series, attack: &Attack, counts_steps: bool) {
             // floor: no growth that can be measured.
             series.fit.class = Class::Linear { degree: 0.0 };
             series.notes.push(format!(
-                "every match took under {} up to {} characters: no measurable growth",
-                if counts_steps { "1,000 steps".to_string() } else { "200 µs".to_string() },
+                "fewer than four matches above {} up to {} characters: no growth to fit",
+                if counts_steps { "1,000 steps" } else { "200 µs" },
                 last.length
             ));
         }
