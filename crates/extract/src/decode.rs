@@ -186,16 +186,54 @@ pub(crate) fn unescape(content: &str, base: usize, style: Style) -> Result<Decod
                     }
                 } else {
                     match (style, n) {
-                        (Style::Js | Style::Python { .. } | Style::Java | Style::Go | Style::RubyDouble | Style::CSharp, 'b') => out = Some(8),
-                        (Style::Js | Style::Python { .. } | Style::Java | Style::Go | Style::RubyDouble | Style::CSharp | Style::PhpDouble, 'f') => out = Some(12),
-                        (Style::Js | Style::Python { .. } | Style::Go | Style::RubyDouble | Style::CSharp | Style::PhpDouble, 'v') => out = Some(11),
-                        (Style::Python { .. } | Style::Go | Style::RubyDouble | Style::CSharp, 'a') => out = Some(7),
+                        (
+                            Style::Js
+                            | Style::Python { .. }
+                            | Style::Java
+                            | Style::Go
+                            | Style::RubyDouble
+                            | Style::CSharp,
+                            'b',
+                        ) => out = Some(8),
+                        (
+                            Style::Js
+                            | Style::Python { .. }
+                            | Style::Java
+                            | Style::Go
+                            | Style::RubyDouble
+                            | Style::CSharp
+                            | Style::PhpDouble,
+                            'f',
+                        ) => out = Some(12),
+                        (
+                            Style::Js
+                            | Style::Python { .. }
+                            | Style::Go
+                            | Style::RubyDouble
+                            | Style::CSharp
+                            | Style::PhpDouble,
+                            'v',
+                        ) => out = Some(11),
+                        (
+                            Style::Python { .. } | Style::Go | Style::RubyDouble | Style::CSharp,
+                            'a',
+                        ) => out = Some(7),
                         (Style::RubyDouble | Style::PhpDouble, 'e') => out = Some(27),
                         (Style::RubyDouble | Style::Java, 's') => out = Some(32),
                         (Style::PhpDouble, '$') => out = Some('$' as u32),
                         (Style::CSharp | Style::Rust, '0') => out = Some(0),
-                        (Style::Js, '0') if !bytes.get(i + 2).is_some_and(u8::is_ascii_digit) => out = Some(0),
-                        (Style::Js | Style::Python { .. } | Style::Java | Style::RubyDouble | Style::PhpDouble | Style::Go, '0'..='7') => {
+                        (Style::Js, '0') if !bytes.get(i + 2).is_some_and(u8::is_ascii_digit) => {
+                            out = Some(0)
+                        }
+                        (
+                            Style::Js
+                            | Style::Python { .. }
+                            | Style::Java
+                            | Style::RubyDouble
+                            | Style::PhpDouble
+                            | Style::Go,
+                            '0'..='7',
+                        ) => {
                             let max = match style {
                                 Style::Go => 3,
                                 Style::Java if n > '3' => 2,
@@ -203,7 +241,10 @@ pub(crate) fn unescape(content: &str, base: usize, style: Style) -> Result<Decod
                             };
                             let (v, k) = octal_digits(bytes, i + 1, max);
                             if style == Style::Go && k != 3 {
-                                return Err(err(start, "invalid octal escape: Go wants three digits".into()));
+                                return Err(err(
+                                    start,
+                                    "invalid octal escape: Go wants three digits".into(),
+                                ));
                             }
                             out = Some(v);
                             len = 1 + k;
@@ -223,33 +264,59 @@ pub(crate) fn unescape(content: &str, base: usize, style: Style) -> Result<Decod
                                     return Err(err(start, "invalid \\x escape".into()));
                                 }
                             } else {
-                                if v > 0x7f && matches!(style, Style::Go | Style::Rust | Style::PhpDouble | Style::RubyDouble | Style::Python { bytes: true }) {
+                                if v > 0x7f
+                                    && matches!(
+                                        style,
+                                        Style::Go
+                                            | Style::Rust
+                                            | Style::PhpDouble
+                                            | Style::RubyDouble
+                                            | Style::Python { bytes: true }
+                                    )
+                                {
                                     return Err(err(start, format!("\\x{v:02X} is a byte above 0x7F, not a character: the pattern is not UTF-8 text")));
                                 }
                                 out = Some(v);
                                 len = 2 + k;
                             }
                         }
-                        (Style::Js | Style::Rust | Style::RubyDouble | Style::PhpDouble, 'u') if bytes.get(i + 2) == Some(&b'{') => {
+                        (Style::Js | Style::Rust | Style::RubyDouble | Style::PhpDouble, 'u')
+                            if bytes.get(i + 2) == Some(&b'{') =>
+                        {
                             let close = content[i + 3..].find('}').map(|p| i + 3 + p);
                             let Some(close) = close else {
                                 return Err(err(start, "unterminated \\u{…} escape".into()));
                             };
-                            let digits: String = content[i + 3..close].chars().filter(|c| *c != '_').collect();
+                            let digits: String = content[i + 3..close]
+                                .chars()
+                                .filter(|c| *c != '_')
+                                .collect();
                             len = close + 1 - i;
                             if style == Style::RubyDouble && digits.contains(' ') {
                                 // Ruby's \u{41 42}: several code points.
                                 for h in digits.split_whitespace() {
-                                    let v = u32::from_str_radix(h, 16).map_err(|_| err(start, "invalid \\u{…} escape".into()))?;
-                                    let ch = char::from_u32(v).ok_or_else(|| err(start, format!("invalid code point U+{v:X}")))?;
+                                    let v = u32::from_str_radix(h, 16)
+                                        .map_err(|_| err(start, "invalid \\u{…} escape".into()))?;
+                                    let ch = char::from_u32(v).ok_or_else(|| {
+                                        err(start, format!("invalid code point U+{v:X}"))
+                                    })?;
                                     d.push(ch, base + start);
                                 }
                             } else {
-                                let v = u32::from_str_radix(digits.trim(), 16).map_err(|_| err(start, "invalid \\u{…} escape".into()))?;
+                                let v = u32::from_str_radix(digits.trim(), 16)
+                                    .map_err(|_| err(start, "invalid \\u{…} escape".into()))?;
                                 out = Some(v);
                             }
                         }
-                        (Style::Js | Style::Java | Style::Python { bytes: false } | Style::Go | Style::RubyDouble | Style::CSharp, 'u') => {
+                        (
+                            Style::Js
+                            | Style::Java
+                            | Style::Python { bytes: false }
+                            | Style::Go
+                            | Style::RubyDouble
+                            | Style::CSharp,
+                            'u',
+                        ) => {
                             let mut at = i + 2;
                             if style == Style::Java {
                                 while bytes.get(at) == Some(&b'u') {
@@ -363,7 +430,9 @@ pub(crate) fn strip_block(content: &str, base: usize, java: bool) -> Decoded {
     let indent = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
     // The closing line counts when it is only whitespace (C#: it sets the
     // indentation; Java: it counts too).
-    let last_blank = lines.last().is_some_and(|(_, l)| l.trim().is_empty() && !l.ends_with('\n'));
+    let last_blank = lines
+        .last()
+        .is_some_and(|(_, l)| l.trim().is_empty() && !l.ends_with('\n'));
     let common = lines
         .iter()
         .filter(|(_, l)| !l.trim().is_empty() || (last_blank && !l.ends_with('\n')))
@@ -403,7 +472,9 @@ mod tests {
     use super::*;
 
     fn u(s: &str, st: Style) -> String {
-        unescape(s, 0, st).map(|d| d.text).unwrap_or_else(|e| format!("ERR {}", e.message))
+        unescape(s, 0, st)
+            .map(|d| d.text)
+            .unwrap_or_else(|e| format!("ERR {}", e.message))
     }
 
     #[test]
@@ -411,7 +482,10 @@ mod tests {
         assert_eq!(u(r"\d\\d\x41\u0042\u{43}", Style::Js), "d\\dABC");
         assert_eq!(u(r"\uD83D\uDE00", Style::Js), "😀");
         assert!(u(r"\uD83D", Style::Js).starts_with("ERR"));
-        assert_eq!(u(r"\d\101\N{DASH}", Style::Python { bytes: false }), "\\dA\\N{DASH}");
+        assert_eq!(
+            u(r"\d\101\N{DASH}", Style::Python { bytes: false }),
+            "\\dA\\N{DASH}"
+        );
         assert_eq!(u(r"\d\$\101\u{e9}", Style::PhpDouble), "\\d$Aé");
         assert_eq!(u(r"\d\'", Style::SingleQuoted('\'')), "\\d'");
         assert!(u(r"\d", Style::Java).starts_with("ERR"));

@@ -116,9 +116,29 @@ impl std::error::Error for ExtractError {}
 
 /// Finds the regexes in `source`, written in `lang`.
 ///
-/// Results are in source order. Never panics; the work is linear in the
-/// size of the source (tree-sitter parses with error recovery, so a file
-/// with syntax errors still yields the regexes of its well-formed parts).
+/// Results are in source order (of the pattern text: a pattern bound to a
+/// constant is reported where the constant's literal is, with the API of
+/// the use). Never panics. A file with syntax errors still yields the
+/// regexes of its well-formed parts (tree-sitter recovers from errors); a
+/// file with a NUL byte is taken for binary and not parsed (one
+/// [`ExtractError`] says so).
+///
+/// Time is linear in the size of ordinary source (a 5 MB minified line
+/// included), but tree-sitter's error recovery is super-linear on text that
+/// is far from the language (2 MB of random characters: seconds); callers
+/// that need a bound use [`extract_cancellable`] with a deadline of their
+/// own.
 pub fn extract(source: &str, lang: Language) -> (Vec<Extracted>, Vec<ExtractError>) {
-    walk::run(source, lang)
+    walk::run(source, lang, None)
+}
+
+/// [`extract`], stopped soon after `cancel` is set (checked every 100
+/// parse operations): the parse is abandoned and one [`ExtractError`] says
+/// so. This crate keeps no clock; the caller sets the flag from a timer.
+pub fn extract_cancellable(
+    source: &str,
+    lang: Language,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> (Vec<Extracted>, Vec<ExtractError>) {
+    walk::run(source, lang, Some(cancel))
 }

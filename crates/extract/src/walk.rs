@@ -7,6 +7,8 @@ use crate::{ExtractError, Extracted, Language};
 use redoscope_automata::Mode;
 use redoscope_syntax::Flavor;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tree_sitter::{Node, Parser};
 
 /// How deep names and concatenations are followed: bounds the recursion of
@@ -139,12 +141,13 @@ impl<'t> Ctx<'t> {
         match n.kind() {
             // C# and PHP wrap each argument; a C# named argument has its
             // name first.
-            "parenthesized_expression" | "parenthesized_statements" | "argument" | "attribute_argument" => {
-                match args(n).last() {
-                    Some(c) => self.eval_depth(*c, depth + 1),
-                    None => Ok(None),
-                }
-            }
+            "parenthesized_expression"
+            | "parenthesized_statements"
+            | "argument"
+            | "attribute_argument" => match args(n).last() {
+                Some(c) => self.eval_depth(*c, depth + 1),
+                None => Ok(None),
+            },
             "concatenated_string" => {
                 let mut acc: Option<Decoded> = None;
                 for c in named(n) {
@@ -162,7 +165,10 @@ impl<'t> Ctx<'t> {
                 Ok(acc)
             }
             "binary_expression" | "binary_operator" | "binary" => {
-                let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else {
+                let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) else {
                     return Ok(None);
                 };
                 let op = n
@@ -182,7 +188,8 @@ impl<'t> Ctx<'t> {
                 a.concat(b);
                 Ok(Some(a))
             }
-            "identifier" | "constant" | "name" | "variable_name" => match self.lookup(self.text(n)) {
+            "identifier" | "constant" | "name" | "variable_name" => match self.lookup(self.text(n))
+            {
                 Some(v) => self.eval_depth(v, depth + 1),
                 None => Ok(None),
             },
@@ -208,7 +215,10 @@ impl<'t> Ctx<'t> {
                 let at = u.pattern.start_byte();
                 self.error(
                     at,
-                    format!("{}: flags `{}` could not be resolved; extracted without them", u.api, text),
+                    format!(
+                        "{}: flags `{}` could not be resolved; extracted without them",
+                        u.api, text
+                    ),
                 );
                 Flags::default()
             }
@@ -227,7 +237,14 @@ impl<'t> Ctx<'t> {
                 Err(e) => return self.decode_error(e),
             }
         }
-        self.push(value, letters, u.flavor, u.mode, u.api, u.linear || flags.linear);
+        self.push(
+            value,
+            letters,
+            u.flavor,
+            u.mode,
+            u.api,
+            u.linear || flags.linear,
+        );
     }
 
     /// Records a regex whose text is already known (regex literals).
@@ -276,14 +293,21 @@ pub(crate) fn named(n: Node<'_>) -> Vec<Node<'_>> {
 /// The arguments of a call: named children of the argument list, comments
 /// left out.
 pub(crate) fn args(list: Node<'_>) -> Vec<Node<'_>> {
-    named(list).into_iter().filter(|c| !is_comment(*c)).collect()
+    named(list)
+        .into_iter()
+        .filter(|c| !is_comment(*c))
+        .collect()
 }
 
 pub(crate) fn is_comment(n: Node<'_>) -> bool {
     matches!(n.kind(), "comment" | "line_comment" | "block_comment")
 }
 
-pub(crate) fn run(source: &str, lang: Language) -> (Vec<Extracted>, Vec<ExtractError>) {
+pub(crate) fn run(
+    source: &str,
+    lang: Language,
+    cancel: Option<&AtomicBool>,
+) -> (Vec<Extracted>, Vec<ExtractError>) {
     let mut parser = Parser::new();
     if parser.set_language(&lang.grammar()).is_err() {
         return (
@@ -295,8 +319,49 @@ pub(crate) fn run(source: &str, lang: Language) -> (Vec<Extracted>, Vec<ExtractE
             }],
         );
     }
-    let Some(tree) = parser.parse(source, None) else {
-        return (Vec::new(), Vec::new());
+    // A NUL byte means a binary file (as ripgrep decides): tree-sitter's
+    // error recovery is super-linear on random bytes (about 18 s for 2 MB
+    // of them as JavaScript), so it is not parsed.
+    if let Some(at) = source.find('\0') {
+        let line = 1 + source[..at].matches('\n').count();
+        return (
+            Vec::new(),
+            vec![ExtractError {
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                column: 1,
+                message: "binary file (NUL byte): not searched for regexes".into(),
+            }],
+        );
+    }
+    // tree-sitter calls this every 100 parse operations; a set flag stops
+    // the parse.
+    let mut progress = |_: &tree_sitter::ParseState| {
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let bytes = source.as_bytes();
+    let tree = parser.parse_with_options(
+        &mut |i, _| bytes.get(i..).unwrap_or_default(),
+        None,
+        Some(tree_sitter::ParseOptions::new().progress_callback(&mut progress)),
+    );
+    let Some(tree) = tree else {
+        let message = if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            "cancelled while parsing: not searched for regexes"
+        } else {
+            "the parser gave up: not searched for regexes"
+        };
+        return (
+            Vec::new(),
+            vec![ExtractError {
+                line: 1,
+                column: 1,
+                message: message.into(),
+            }],
+        );
     };
     let mut line_starts = vec![0];
     line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
@@ -310,10 +375,21 @@ pub(crate) fn run(source: &str, lang: Language) -> (Vec<Extracted>, Vec<ExtractE
         errors: Vec::new(),
         rust_regex_crate: langs::rust::Crate::Regex,
     };
-    // Two passes: bindings first, so a use may come before its constant.
-    preorder(tree.root_node(), |n| langs::bindings(&mut ctx, n));
-    preorder(tree.root_node(), |n| langs::visit(&mut ctx, n));
-    ctx.out.sort_by_key(|e| (e.byte_range.start, e.byte_range.end));
+    // Bindings first, so a use may come before its constant; the walk
+    // (most of the time spent) is done once, keeping the nodes that can be
+    // regex uses.
+    let mut uses = Vec::new();
+    preorder(tree.root_node(), |n| {
+        langs::bindings(&mut ctx, n);
+        if langs::may_use_regex(n.kind()) {
+            uses.push(n);
+        }
+    });
+    for n in uses {
+        langs::visit(&mut ctx, n);
+    }
+    ctx.out
+        .sort_by_key(|e| (e.byte_range.start, e.byte_range.end));
     ctx.errors.sort_by_key(|e| (e.line, e.column));
     (ctx.out, ctx.errors)
 }

@@ -40,7 +40,9 @@ const DELIBERATELY_INVALID: &[(&str, &str)] = &[
 const FLAVOR_GAPS: &[(&str, &str)] = &[("sample.rs", "(a+)+(?=b)")];
 
 fn load(name: &str) -> (String, Language) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     let src = std::fs::read_to_string(&path).unwrap();
     (src, Language::from_path(&path).unwrap())
 }
@@ -66,8 +68,11 @@ fn snapshot(name: &str) {
     for e in &found {
         // The position and the range agree, and a verbatim pattern is
         // where it says.
-        assert_eq!(&src[e.byte_range.clone()] == e.pattern, e.verbatim, "{e:?}");
-        let line_start: usize = lines[..e.line as usize - 1].iter().map(|l| l.len() + 1).sum();
+        assert_eq!(src[e.byte_range.clone()] == e.pattern, e.verbatim, "{e:?}");
+        let line_start: usize = lines[..e.line as usize - 1]
+            .iter()
+            .map(|l| l.len() + 1)
+            .sum();
         let col = src[line_start..e.byte_range.start].chars().count() + 1;
         assert_eq!(col as u32, e.column, "{e:?}");
     }
@@ -115,7 +120,10 @@ fn every_extracted_pattern_parses() {
                 || FLAVOR_GAPS.contains(&(name, e.pattern.as_str()));
             match (ok, deliberate) {
                 (Ok(_), false) | (Err(_), true) => {}
-                (Ok(_), true) => failures.push(format!("{name}:{}: {:?} parses but is listed as invalid", e.line, e.pattern)),
+                (Ok(_), true) => failures.push(format!(
+                    "{name}:{}: {:?} parses but is listed as invalid",
+                    e.line, e.pattern
+                )),
                 (Err(err), false) => failures.push(format!(
                     "{name}:{}: {:?} /{}/ ({}): {err}",
                     e.line, e.pattern, e.flags, e.flavor
@@ -164,9 +172,15 @@ fn xorshift(state: &mut u64) -> u64 {
 #[test]
 fn garbage_neither_panics_nor_hangs() {
     let mut s = 0x2545_F491_4F6C_DD1Du64;
-    for round in 0..20 {
+    for round in 0..10 {
         let bytes: Vec<u8> = (0..20_000).map(|_| xorshift(&mut s) as u8).collect();
         let text = String::from_utf8_lossy(&bytes);
+        for lang in Language::ALL {
+            let (found, errors) = extract(&text, lang);
+            assert!(found.is_empty() && errors[0].message.starts_with("binary file"));
+        }
+        // Without NUL bytes, so that it is parsed.
+        let text = text.replace('\0', " ");
         for lang in Language::ALL {
             let _ = extract(&text, lang);
         }
@@ -195,6 +209,17 @@ fn garbage_neither_panics_nor_hangs() {
     for lang in Language::ALL {
         let _ = extract(&deep, lang);
     }
+}
+
+#[test]
+fn cancelled_before_parsing() {
+    let (src, lang) = load("sample.js");
+    let big = src.repeat(50);
+    let cancel = std::sync::atomic::AtomicBool::new(true);
+    let (found, errors) = redoscope_extract::extract_cancellable(&big, lang, &cancel);
+    assert!(found.is_empty());
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].message.starts_with("cancelled"), "{errors:?}");
 }
 
 #[test]

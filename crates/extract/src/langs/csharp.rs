@@ -37,14 +37,20 @@ pub(crate) fn bindings<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
     match n.kind() {
         "variable_declarator" => {
             if let Some(name) = n.child_by_field_name("name") {
-                let value = named(n).into_iter().skip(1).find(|k| k.kind() != "bracketed_argument_list");
+                let value = named(n)
+                    .into_iter()
+                    .skip(1)
+                    .find(|k| k.kind() != "bracketed_argument_list");
                 // `string s = "…"` has the value after `=`.
                 let value = value.filter(|v| v.start_byte() > name.end_byte());
                 ctx.bind(ctx.text(name), value);
             }
         }
         "assignment_expression" => {
-            if let Some(left) = n.child_by_field_name("left").filter(|k| k.kind() == "identifier") {
+            if let Some(left) = n
+                .child_by_field_name("left")
+                .filter(|k| k.kind() == "identifier")
+            {
                 ctx.bind(ctx.text(left), None);
             }
         }
@@ -63,12 +69,22 @@ fn eval_options(ctx: &Ctx<'_>, n: Node<'_>, depth: u32) -> Option<Flags> {
             if !matches!(op, Some("|" | "+")) {
                 return None;
             }
-            f.union(eval_options(ctx, n.child_by_field_name("left")?, depth + 1)?);
-            f.union(eval_options(ctx, n.child_by_field_name("right")?, depth + 1)?);
+            f.union(eval_options(
+                ctx,
+                n.child_by_field_name("left")?,
+                depth + 1,
+            )?);
+            f.union(eval_options(
+                ctx,
+                n.child_by_field_name("right")?,
+                depth + 1,
+            )?);
             return Some(f);
         }
         "parenthesized_expression" => return eval_options(ctx, *named(n).first()?, depth + 1),
-        "argument" | "attribute_argument" => return eval_options(ctx, *named(n).last()?, depth + 1),
+        "argument" | "attribute_argument" => {
+            return eval_options(ctx, *named(n).last()?, depth + 1)
+        }
         "member_access_expression" => {
             let scope = ctx.text(n.child_by_field_name("expression")?);
             if !scope.ends_with("RegexOptions") {
@@ -94,7 +110,10 @@ fn eval_options(ctx: &Ctx<'_>, n: Node<'_>, depth: u32) -> Option<Flags> {
 
 /// The argument named `name:` or else the positional one at `index`.
 fn arg<'t>(ctx: &Ctx<'t>, a: &[Node<'t>], name: &str, index: usize) -> Option<Node<'t>> {
-    let by_name = a.iter().find(|x| x.child_by_field_name("name").is_some_and(|k| ctx.text(k) == name));
+    let by_name = a.iter().find(|x| {
+        x.child_by_field_name("name")
+            .is_some_and(|k| ctx.text(k) == name)
+    });
     by_name.or_else(|| a.get(index)).copied()
 }
 
@@ -102,7 +121,10 @@ fn arg<'t>(ctx: &Ctx<'t>, a: &[Node<'t>], name: &str, index: usize) -> Option<No
 fn options<'t>(ctx: &Ctx<'t>, a: &[Node<'t>], after: usize) -> Result<Flags, String> {
     for x in a.iter().skip(after + 1) {
         let t = ctx.text(*x);
-        if t.contains("RegexOptions") || x.child_by_field_name("name").is_some_and(|k| ctx.text(k) == "options") {
+        if t.contains("RegexOptions")
+            || x.child_by_field_name("name")
+                .is_some_and(|k| ctx.text(k) == "options")
+        {
             return eval_options(ctx, *x, 0).ok_or_else(|| t.to_string());
         }
     }
@@ -116,24 +138,47 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
             if !matches!(ty, Some("Regex" | "System.Text.RegularExpressions.Regex")) {
                 return;
             }
-            let Some(list) = n.child_by_field_name("arguments") else { return };
+            let Some(list) = n.child_by_field_name("arguments") else {
+                return;
+            };
             ("new Regex".to_string(), args(list), 0)
         }
         "invocation_expression" => {
-            let Some(func) = n.child_by_field_name("function").filter(|f| f.kind() == "member_access_expression") else {
+            let Some(func) = n
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "member_access_expression")
+            else {
                 return;
             };
-            let (Some(e), Some(m)) = (func.child_by_field_name("expression"), func.child_by_field_name("name")) else {
+            let (Some(e), Some(m)) = (
+                func.child_by_field_name("expression"),
+                func.child_by_field_name("name"),
+            ) else {
                 return;
             };
-            if !matches!(ctx.text(e), "Regex" | "System.Text.RegularExpressions.Regex") {
+            if !matches!(
+                ctx.text(e),
+                "Regex" | "System.Text.RegularExpressions.Regex"
+            ) {
                 return;
             }
             let m = ctx.text(m);
-            if !matches!(m, "IsMatch" | "Match" | "Matches" | "Replace" | "Split" | "Count" | "EnumerateMatches" | "EnumerateSplits") {
+            if !matches!(
+                m,
+                "IsMatch"
+                    | "Match"
+                    | "Matches"
+                    | "Replace"
+                    | "Split"
+                    | "Count"
+                    | "EnumerateMatches"
+                    | "EnumerateSplits"
+            ) {
                 return;
             }
-            let Some(list) = n.child_by_field_name("arguments") else { return };
+            let Some(list) = n.child_by_field_name("arguments") else {
+                return;
+            };
             // Static methods take the input first, the pattern second.
             (format!("Regex.{m}"), args(list), 1)
         }
@@ -142,14 +187,19 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
             if !matches!(name, Some("GeneratedRegex" | "GeneratedRegexAttribute")) {
                 return;
             }
-            let Some(list) = named(n).into_iter().find(|k| k.kind() == "attribute_argument_list") else {
+            let Some(list) = named(n)
+                .into_iter()
+                .find(|k| k.kind() == "attribute_argument_list")
+            else {
                 return;
             };
             ("[GeneratedRegex]".to_string(), args(list), 0)
         }
         _ => return,
     };
-    let Some(pattern) = arg(ctx, &a, "pattern", index) else { return };
+    let Some(pattern) = arg(ctx, &a, "pattern", index) else {
+        return;
+    };
     let flags = options(ctx, &a, index);
     ctx.record(Use {
         pattern,

@@ -15,10 +15,14 @@ pub(crate) fn literal(ctx: &Ctx<'_>, n: Node<'_>) -> Option<Result<Option<Decode
     if text.starts_with("\"\"\"") {
         let (s, at) = inner(ctx, n, 3, 3)?;
         let block = strip_block(s, at, true);
-        return Some(unescape(&block.text, 0, Style::Java).map(|d| Some(compose(d, &block))).map_err(|e| DecodeError {
-            at: block.offsets.get(e.at).copied().unwrap_or(at),
-            message: e.message,
-        }));
+        return Some(
+            unescape(&block.text, 0, Style::Java)
+                .map(|d| Some(compose(d, &block)))
+                .map_err(|e| DecodeError {
+                    at: block.offsets.get(e.at).copied().unwrap_or(at),
+                    message: e.message,
+                }),
+        );
     }
     let (s, at) = inner(ctx, n, 1, 1)?;
     Some(unescape(s, at, Style::Java).map(Some))
@@ -33,7 +37,10 @@ pub(crate) fn bindings<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
             }
         }
         "assignment_expression" => {
-            if let Some(left) = n.child_by_field_name("left").filter(|k| k.kind() == "identifier") {
+            if let Some(left) = n
+                .child_by_field_name("left")
+                .filter(|k| k.kind() == "identifier")
+            {
                 ctx.bind(ctx.text(left), None);
             }
         }
@@ -114,7 +121,10 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
     if n.kind() != "method_invocation" {
         return;
     }
-    let (Some(name), Some(list)) = (n.child_by_field_name("name"), n.child_by_field_name("arguments")) else {
+    let (Some(name), Some(list)) = (
+        n.child_by_field_name("name"),
+        n.child_by_field_name("arguments"),
+    ) else {
         return;
     };
     let name = ctx.text(name);
@@ -122,7 +132,11 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
     let a = args(list);
     let on_pattern = matches!(object, Some("Pattern" | "java.util.regex.Pattern"));
     let (mode, api, flags_arg) = match (on_pattern, name, a.len()) {
-        (true, "compile", 1 | 2) => (chained_mode(ctx, n), "Pattern.compile".to_string(), a.get(1).copied()),
+        (true, "compile", 1 | 2) => (
+            chained_mode(ctx, n),
+            "Pattern.compile".to_string(),
+            a.get(1).copied(),
+        ),
         (true, "matches", 2) => (Some(Mode::Full), "Pattern.matches".to_string(), None),
         // Any other receiver: taken as a String (there is no type
         // information); these names with these arities are rarely

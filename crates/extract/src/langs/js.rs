@@ -14,7 +14,9 @@ pub(crate) fn literal(ctx: &Ctx<'_>, n: Node<'_>) -> Option<Result<Option<Decode
         }
         "template_string" => {
             let mut c = n.walk();
-            if n.named_children(&mut c).any(|k| k.kind() == "template_substitution") {
+            if n.named_children(&mut c)
+                .any(|k| k.kind() == "template_substitution")
+            {
                 return Some(Ok(None));
             }
             let (s, at) = inner(ctx, n, 1, 1)?;
@@ -28,13 +30,19 @@ pub(crate) fn bindings<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
     match n.kind() {
         // `const NAME = value`; `let`/`var` too when never reassigned.
         "variable_declarator" => {
-            if let Some(name) = n.child_by_field_name("name").filter(|k| k.kind() == "identifier") {
+            if let Some(name) = n
+                .child_by_field_name("name")
+                .filter(|k| k.kind() == "identifier")
+            {
                 let value = n.child_by_field_name("value");
                 ctx.bind(ctx.text(name), value);
             }
         }
         "assignment_expression" | "augmented_assignment_expression" => {
-            if let Some(left) = n.child_by_field_name("left").filter(|k| k.kind() == "identifier") {
+            if let Some(left) = n
+                .child_by_field_name("left")
+                .filter(|k| k.kind() == "identifier")
+            {
                 ctx.bind(ctx.text(left), None);
             }
         }
@@ -63,7 +71,7 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
             let callee = n
                 .child_by_field_name("constructor")
                 .or_else(|| n.child_by_field_name("function"));
-            if !callee.is_some_and(|c| ctx.text(c) == "RegExp") {
+            if callee.is_none_or(|c| ctx.text(c) != "RegExp") {
                 return;
             }
             let Some(list) = n.child_by_field_name("arguments") else {
@@ -81,7 +89,11 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
                     _ => Err(ctx.text(f).to_string()),
                 },
             };
-            let api = if n.kind() == "new_expression" { "new RegExp" } else { "RegExp" };
+            let api = if n.kind() == "new_expression" {
+                "new RegExp"
+            } else {
+                "RegExp"
+            };
             ctx.record(Use {
                 pattern,
                 flags,

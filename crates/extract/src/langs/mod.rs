@@ -44,6 +44,24 @@ pub(crate) fn bindings<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
     }
 }
 
+/// Whether a node of this kind can be a regex use in some language: the
+/// kinds [`visit`] looks at.
+pub(crate) fn may_use_regex(kind: &str) -> bool {
+    matches!(
+        kind,
+        "regex"
+            | "new_expression"
+            | "call_expression"
+            | "call"
+            | "method_invocation"
+            | "function_call_expression"
+            | "object_creation_expression"
+            | "invocation_expression"
+            | "attribute"
+            | "macro_invocation"
+    )
+}
+
 /// Second pass: regex uses.
 pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
     match ctx.lang {
@@ -60,7 +78,12 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
 
 /// The content of a literal whose delimiters are `open` bytes before and
 /// `close` bytes after, with its source offset.
-pub(crate) fn inner<'t>(ctx: &Ctx<'t>, n: Node<'_>, open: usize, close: usize) -> Option<(&'t str, usize)> {
+pub(crate) fn inner<'t>(
+    ctx: &Ctx<'t>,
+    n: Node<'_>,
+    open: usize,
+    close: usize,
+) -> Option<(&'t str, usize)> {
     let r = n.byte_range();
     if r.end < r.start + open + close {
         return None;
@@ -75,7 +98,13 @@ pub(crate) fn compose(outer: Decoded, inner: &Decoded) -> Decoded {
     let offsets = outer
         .offsets
         .iter()
-        .map(|&o| inner.offsets.get(o).copied().unwrap_or_else(|| inner.range().end))
+        .map(|&o| {
+            inner
+                .offsets
+                .get(o)
+                .copied()
+                .unwrap_or_else(|| inner.range().end)
+        })
         .collect();
     Decoded {
         text: outer.text,

@@ -17,7 +17,12 @@ pub(crate) fn literal(ctx: &Ctx<'_>, n: Node<'_>) -> Option<Result<Option<Decode
             Some(unescape(s, at, Style::SingleQuoted('\'')).map(Some))
         }
         "encapsed_string" => {
-            if named(n).iter().any(|k| !matches!(k.kind(), "string_content" | "escape_sequence" | "string_value")) {
+            if named(n).iter().any(|k| {
+                !matches!(
+                    k.kind(),
+                    "string_content" | "escape_sequence" | "string_value"
+                )
+            }) {
                 return Some(Ok(None));
             }
             let text = ctx.text(n);
@@ -38,7 +43,10 @@ pub(crate) fn bindings<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
             }
         }
         "assignment_expression" => {
-            if let Some(left) = n.child_by_field_name("left").filter(|k| k.kind() == "variable_name") {
+            if let Some(left) = n
+                .child_by_field_name("left")
+                .filter(|k| k.kind() == "variable_name")
+            {
                 ctx.bind(ctx.text(left), n.child_by_field_name("right"));
             }
         }
@@ -126,14 +134,22 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
     let name = ctx.text(func).trim_start_matches('\\');
     if !matches!(
         name,
-        "preg_match" | "preg_match_all" | "preg_replace" | "preg_replace_callback" | "preg_split" | "preg_grep" | "preg_filter"
+        "preg_match"
+            | "preg_match_all"
+            | "preg_replace"
+            | "preg_replace_callback"
+            | "preg_split"
+            | "preg_grep"
+            | "preg_filter"
     ) {
         return;
     }
     let Some(list) = n.child_by_field_name("arguments") else {
         return;
     };
-    let Some(&first) = args(list).first() else { return };
+    let Some(&first) = args(list).first() else {
+        return;
+    };
     // `preg_replace(['/a/', '/b/'], …)`: every element is a pattern.
     let inner_arg = args(first).last().copied().unwrap_or(first);
     let patterns: Vec<Node<'t>> = if inner_arg.kind() == "array_creation_expression" {

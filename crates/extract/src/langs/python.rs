@@ -32,20 +32,33 @@ pub(crate) fn literal(ctx: &Ctx<'_>, n: Node<'_>) -> Option<Result<Option<Decode
     Some(if prefix.contains('r') {
         Ok(Some(Decoded::verbatim(content, from)))
     } else {
-        unescape(content, from, Style::Python { bytes: prefix.contains('b') }).map(Some)
+        unescape(
+            content,
+            from,
+            Style::Python {
+                bytes: prefix.contains('b'),
+            },
+        )
+        .map(Some)
     })
 }
 
 pub(crate) fn bindings<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
     match n.kind() {
         "assignment" => {
-            if let Some(left) = n.child_by_field_name("left").filter(|k| k.kind() == "identifier") {
+            if let Some(left) = n
+                .child_by_field_name("left")
+                .filter(|k| k.kind() == "identifier")
+            {
                 let right = n.child_by_field_name("right");
                 ctx.bind(ctx.text(left), right);
             }
         }
         "augmented_assignment" => {
-            if let Some(left) = n.child_by_field_name("left").filter(|k| k.kind() == "identifier") {
+            if let Some(left) = n
+                .child_by_field_name("left")
+                .filter(|k| k.kind() == "identifier")
+            {
                 ctx.bind(ctx.text(left), None);
             }
         }
@@ -120,10 +133,16 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
     if n.kind() != "call" {
         return;
     }
-    let Some(func) = n.child_by_field_name("function").filter(|f| f.kind() == "attribute") else {
+    let Some(func) = n
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "attribute")
+    else {
         return;
     };
-    let (Some(obj), Some(attr)) = (func.child_by_field_name("object"), func.child_by_field_name("attribute")) else {
+    let (Some(obj), Some(attr)) = (
+        func.child_by_field_name("object"),
+        func.child_by_field_name("attribute"),
+    ) else {
         return;
     };
     if ctx.text(obj) != "re" {
@@ -138,7 +157,11 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
         "sub" | "subn" => 4,
         _ => return,
     };
-    let mode = if name == "compile" { chained_mode(ctx, n) } else { method_mode(name) };
+    let mode = if name == "compile" {
+        chained_mode(ctx, n)
+    } else {
+        method_mode(name)
+    };
     let Some(list) = n.child_by_field_name("arguments") else {
         return;
     };

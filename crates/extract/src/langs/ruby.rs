@@ -12,13 +12,22 @@ fn delimiters<'t>(ctx: &Ctx<'t>, n: Node<'t>) -> Option<(&'t str, &'t str, usize
     let mut c = n.walk();
     let kids: Vec<Node<'t>> = n.children(&mut c).collect();
     let open = kids.first().filter(|k| !k.is_named())?;
-    let close = kids.last().filter(|k| !k.is_named() && k.id() != open.id())?;
-    Some((ctx.text(*open), ctx.text(*close), open.end_byte(), close.start_byte()))
+    let close = kids
+        .last()
+        .filter(|k| !k.is_named() && k.id() != open.id())?;
+    Some((
+        ctx.text(*open),
+        ctx.text(*close),
+        open.end_byte(),
+        close.start_byte(),
+    ))
 }
 
 fn has_interpolation(n: Node<'_>) -> bool {
     let mut c = n.walk();
-    let found = n.named_children(&mut c).any(|k| k.kind() == "interpolation");
+    let found = n
+        .named_children(&mut c)
+        .any(|k| k.kind() == "interpolation");
     found
 }
 
@@ -42,7 +51,10 @@ pub(crate) fn literal(ctx: &Ctx<'_>, n: Node<'_>) -> Option<Result<Option<Decode
 pub(crate) fn bindings<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
     match n.kind() {
         "assignment" => {
-            if let Some(left) = n.child_by_field_name("left").filter(|k| matches!(k.kind(), "constant" | "identifier")) {
+            if let Some(left) = n
+                .child_by_field_name("left")
+                .filter(|k| matches!(k.kind(), "constant" | "identifier"))
+            {
                 let right = n.child_by_field_name("right");
                 ctx.bind(ctx.text(left), right);
             }
@@ -67,8 +79,16 @@ fn eval_options(ctx: &Ctx<'_>, n: Node<'_>, depth: u32) -> Option<Flags> {
             if !matches!(op, Some("|" | "+")) {
                 return None;
             }
-            f.union(eval_options(ctx, n.child_by_field_name("left")?, depth + 1)?);
-            f.union(eval_options(ctx, n.child_by_field_name("right")?, depth + 1)?);
+            f.union(eval_options(
+                ctx,
+                n.child_by_field_name("left")?,
+                depth + 1,
+            )?);
+            f.union(eval_options(
+                ctx,
+                n.child_by_field_name("right")?,
+                depth + 1,
+            )?);
         }
         "scope_resolution" => {
             if ctx.text(n.child_by_field_name("scope")?) != "Regexp" {
@@ -130,7 +150,10 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
             );
         }
         "call" => {
-            let (Some(recv), Some(method)) = (n.child_by_field_name("receiver"), n.child_by_field_name("method")) else {
+            let (Some(recv), Some(method)) = (
+                n.child_by_field_name("receiver"),
+                n.child_by_field_name("method"),
+            ) else {
                 return;
             };
             if !matches!(ctx.text(recv), "Regexp" | "::Regexp") {

@@ -45,12 +45,18 @@ pub(crate) fn bindings<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
             }
         }
         "let_declaration" => {
-            if let Some(p) = n.child_by_field_name("pattern").filter(|p| p.kind() == "identifier") {
+            if let Some(p) = n
+                .child_by_field_name("pattern")
+                .filter(|p| p.kind() == "identifier")
+            {
                 ctx.bind(ctx.text(p), n.child_by_field_name("value"));
             }
         }
         "assignment_expression" | "compound_assignment_expr" => {
-            if let Some(left) = n.child_by_field_name("left").filter(|k| k.kind() == "identifier") {
+            if let Some(left) = n
+                .child_by_field_name("left")
+                .filter(|k| k.kind() == "identifier")
+            {
                 ctx.bind(ctx.text(left), None);
             }
         }
@@ -78,7 +84,9 @@ fn builder_flags(ctx: &Ctx<'_>, call: Node<'_>) -> Flags {
         let Some(next) = field.parent().filter(|p| p.kind() == "call_expression") else {
             break;
         };
-        let method = field.child_by_field_name("field").map_or("", |m| ctx.text(m));
+        let method = field
+            .child_by_field_name("field")
+            .map_or("", |m| ctx.text(m));
         let on = next
             .child_by_field_name("arguments")
             .and_then(|l| args(l).first().copied())
@@ -103,10 +111,16 @@ fn builder_flags(ctx: &Ctx<'_>, call: Node<'_>) -> Flags {
 pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
     match n.kind() {
         "call_expression" => {
-            let Some(func) = n.child_by_field_name("function").filter(|f| f.kind() == "scoped_identifier") else {
+            let Some(func) = n
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "scoped_identifier")
+            else {
                 return;
             };
-            let (Some(path), Some(name)) = (func.child_by_field_name("path"), func.child_by_field_name("name")) else {
+            let (Some(path), Some(name)) = (
+                func.child_by_field_name("path"),
+                func.child_by_field_name("name"),
+            ) else {
                 return;
             };
             if ctx.text(name) != "new" {
@@ -114,7 +128,10 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
             }
             let path = ctx.text(path);
             let ty = path.rsplit("::").next().unwrap_or(path);
-            if !matches!(ty, "Regex" | "RegexBuilder" | "RegexSet" | "RegexSetBuilder") {
+            if !matches!(
+                ty,
+                "Regex" | "RegexBuilder" | "RegexSet" | "RegexSetBuilder"
+            ) {
                 return;
             }
             let krate = if path.contains("fancy_regex") {
@@ -141,7 +158,9 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
             let Some(list) = n.child_by_field_name("arguments") else {
                 return;
             };
-            let Some(&first) = args(list).first() else { return };
+            let Some(&first) = args(list).first() else {
+                return;
+            };
             let flags = if ty.starts_with("RegexBuilder") || ty == "RegexSetBuilder" {
                 builder_flags(ctx, n)
             } else {
@@ -173,18 +192,29 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
             }
         }
         "macro_invocation" => {
-            let Some(m) = n.child_by_field_name("macro") else { return };
+            let Some(m) = n.child_by_field_name("macro") else {
+                return;
+            };
             let name = ctx.text(m).rsplit("::").next().unwrap_or("");
             if !matches!(
                 name,
-                "regex" | "lazy_regex" | "bytes_regex" | "regex_is_match" | "regex_find" | "regex_captures" | "regex_replace" | "regex_replace_all"
+                "regex"
+                    | "lazy_regex"
+                    | "bytes_regex"
+                    | "regex_is_match"
+                    | "regex_find"
+                    | "regex_captures"
+                    | "regex_replace"
+                    | "regex_replace_all"
             ) {
                 return;
             }
             let Some(tt) = named(n).into_iter().find(|k| k.kind() == "token_tree") else {
                 return;
             };
-            let Some(&pattern) = args(tt).first() else { return };
+            let Some(&pattern) = args(tt).first() else {
+                return;
+            };
             if !matches!(pattern.kind(), "string_literal" | "raw_string_literal") {
                 return;
             }
