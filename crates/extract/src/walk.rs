@@ -193,6 +193,13 @@ impl<'t> Ctx<'t> {
                 Some(v) => self.eval_depth(v, depth + 1),
                 None => Ok(None),
             },
+            // TypeScript `"…" as const`, `"…" satisfies string`, `x!`.
+            "as_expression" | "satisfies_expression" | "non_null_expression" => {
+                match args(n).first() {
+                    Some(c) => self.eval_depth(*c, depth + 1),
+                    None => Ok(None),
+                }
+            }
             // `&"…"` (Rust), `"…".to_string()` is not followed.
             "reference_expression" => match n.child_by_field_name("value") {
                 Some(v) => self.eval_depth(v, depth + 1),

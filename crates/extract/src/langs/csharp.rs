@@ -85,6 +85,7 @@ fn eval_options(ctx: &Ctx<'_>, n: Node<'_>, depth: u32) -> Option<Flags> {
         "argument" | "attribute_argument" => {
             return eval_options(ctx, *named(n).last()?, depth + 1)
         }
+        "identifier" => return eval_options(ctx, ctx.lookup(ctx.text(n))?, depth + 1),
         "member_access_expression" => {
             let scope = ctx.text(n.child_by_field_name("expression")?);
             if !scope.ends_with("RegexOptions") {
@@ -121,6 +122,9 @@ fn arg<'t>(ctx: &Ctx<'t>, a: &[Node<'t>], name: &str, index: usize) -> Option<No
 fn options<'t>(ctx: &Ctx<'t>, a: &[Node<'t>], after: usize) -> Result<Flags, String> {
     for x in a.iter().skip(after + 1) {
         let t = ctx.text(*x);
+        if let Some(f) = eval_options(ctx, *x, 0) {
+            return Ok(f);
+        }
         if t.contains("RegexOptions")
             || x.child_by_field_name("name")
                 .is_some_and(|k| ctx.text(k) == "options")

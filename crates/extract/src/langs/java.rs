@@ -71,7 +71,11 @@ fn eval_flags(ctx: &Ctx<'_>, n: Node<'_>, depth: u32) -> Option<Flags> {
             ctx.text(n.child_by_field_name("field")?)
         }
         // `import static java.util.regex.Pattern.*`.
-        "identifier" => ctx.text(n),
+        // (or a constant of the same file holding flags).
+        "identifier" => match ctx.lookup(ctx.text(n)) {
+            Some(v) => return eval_flags(ctx, v, depth + 1),
+            None => ctx.text(n),
+        },
         "decimal_integer_literal" if ctx.text(n) == "0" => return Some(f),
         _ => return None,
     };

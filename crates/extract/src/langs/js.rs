@@ -22,6 +22,24 @@ pub(crate) fn literal(ctx: &Ctx<'_>, n: Node<'_>) -> Option<Result<Option<Decode
             let (s, at) = inner(ctx, n, 1, 1)?;
             Some(unescape(s, at, Style::Js).map(Some))
         }
+        // String.raw`\d+`: the template's text as written.
+        "call_expression" => {
+            let f = n.child_by_field_name("function")?;
+            let t = n
+                .child_by_field_name("arguments")
+                .filter(|a| a.kind() == "template_string")?;
+            if ctx.text(f) != "String.raw" {
+                return None;
+            }
+            let mut c = t.walk();
+            if t.named_children(&mut c)
+                .any(|k| k.kind() == "template_substitution")
+            {
+                return Some(Ok(None));
+            }
+            let (s, at) = inner(ctx, t, 1, 1)?;
+            Some(Ok(Some(Decoded::verbatim(s, at))))
+        }
         _ => None,
     }
 }

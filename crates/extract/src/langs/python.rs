@@ -106,7 +106,11 @@ fn eval_flags(ctx: &Ctx<'_>, n: Node<'_>, depth: u32) -> Option<Flags> {
             f.letters = flag_letter(name)?.to_string();
         }
         // `from re import I`.
-        "identifier" => f.letters = flag_letter(ctx.text(n))?.to_string(),
+        "identifier" => match flag_letter(ctx.text(n)) {
+            Some(l) => f.letters = l.to_string(),
+            // `FLAGS = re.I | re.M` in the same file.
+            None => return eval_flags(ctx, ctx.lookup(ctx.text(n))?, depth + 1),
+        },
         "integer" if ctx.text(n) == "0" => {}
         _ => return None,
     }

@@ -110,6 +110,7 @@ fn eval_options(ctx: &Ctx<'_>, n: Node<'_>, depth: u32) -> Option<Flags> {
                 }
             }
         }
+        "constant" | "identifier" => return eval_options(ctx, ctx.lookup(ctx.text(n))?, depth + 1),
         "true" => f.add('i'),
         "false" | "nil" => {}
         // Ruby 3.2+: `Regexp.new("a", "im")`.
