@@ -66,6 +66,8 @@ pub(crate) struct Ctx<'t> {
     errors: Vec<ExtractError>,
     /// Rust: what a bare `Regex` names, from the file's `use` items.
     pub rust_regex_crate: langs::rust::Crate,
+    /// Python: `from re import compile as c` maps `c` to `compile`.
+    pub python_re_imports: HashMap<&'t str, &'t str>,
 }
 
 impl<'t> Ctx<'t> {
@@ -381,6 +383,7 @@ pub(crate) fn run(
         out: Vec::new(),
         errors: Vec::new(),
         rust_regex_crate: langs::rust::Crate::Regex,
+        python_re_imports: HashMap::new(),
     };
     // Bindings first, so a use may come before its constant; the walk
     // (most of the time spent) is done once, keeping the nodes that can be

@@ -39,6 +39,19 @@ const DELIBERATELY_INVALID: &[(&str, &str)] = &[
 /// choice), whose parser has no look-around or backreferences.
 const FLAVOR_GAPS: &[(&str, &str)] = &[("sample.rs", "(a+)+(?=b)")];
 
+/// Words found only in the fixtures' comments, plain strings and other
+/// forms that must not be extracted.
+const NOT_REGEX_MARKERS: &[&str] = &[
+    "comment",
+    "block",
+    "not a regex",
+    "never",
+    "docstring",
+    "html text",
+    "other module",
+    "input text",
+];
+
 fn load(name: &str) -> (String, Language) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -66,6 +79,14 @@ fn snapshot(name: &str) {
     let (found, errors) = extract(&src, lang);
     let lines: Vec<&str> = src.lines().collect();
     for e in &found {
+        // The fixtures' must-not-extract forms all carry one of these words.
+        for word in NOT_REGEX_MARKERS {
+            assert!(
+                !e.pattern.contains(word),
+                "{name}: extracted {:?}",
+                e.pattern
+            );
+        }
         // The position and the range agree, and a verbatim pattern is
         // where it says.
         assert_eq!(src[e.byte_range.clone()] == e.pattern, e.verbatim, "{e:?}");

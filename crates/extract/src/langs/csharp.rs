@@ -136,6 +136,7 @@ fn options<'t>(ctx: &Ctx<'t>, a: &[Node<'t>], after: usize) -> Result<Flags, Str
 }
 
 pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
+    let mut mode = Some(Mode::Search);
     let (api, a, index) = match n.kind() {
         "object_creation_expression" => {
             let ty = n.child_by_field_name("type").map(|t| ctx.text(t));
@@ -188,16 +189,22 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
         }
         "attribute" => {
             let name = n.child_by_field_name("name").map(|t| ctx.text(t));
-            if !matches!(name, Some("GeneratedRegex" | "GeneratedRegexAttribute")) {
-                return;
-            }
+            let name = match name.map(|t| t.trim_end_matches("Attribute")) {
+                Some(t @ ("GeneratedRegex" | "RegularExpression")) => t,
+                _ => return,
+            };
             let Some(list) = named(n)
                 .into_iter()
                 .find(|k| k.kind() == "attribute_argument_list")
             else {
                 return;
             };
-            ("[GeneratedRegex]".to_string(), args(list), 0)
+            // DataAnnotations' [RegularExpression] accepts a value only when
+            // the match covers all of it.
+            if name == "RegularExpression" {
+                mode = Some(Mode::Full);
+            }
+            (format!("[{name}]"), args(list), 0)
         }
         _ => return,
     };
@@ -209,7 +216,7 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
         pattern,
         flags,
         flavor: Flavor::Dotnet,
-        mode: Some(Mode::Search),
+        mode,
         api,
         linear: false,
     });

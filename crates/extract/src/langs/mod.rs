@@ -59,6 +59,7 @@ pub(crate) fn may_use_regex(kind: &str) -> bool {
             | "invocation_expression"
             | "attribute"
             | "macro_invocation"
+            | "token_tree"
     )
 }
 

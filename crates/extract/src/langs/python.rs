@@ -54,6 +54,29 @@ pub(crate) fn bindings<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
                 ctx.bind(ctx.text(left), right);
             }
         }
+        "import_from_statement" => {
+            let module = n.child_by_field_name("module_name").map(|m| ctx.text(m));
+            if module != Some("re") {
+                return;
+            }
+            let mut c = n.walk();
+            let names: Vec<Node<'t>> = n.children_by_field_name("name", &mut c).collect();
+            for name in names {
+                let (bound, real) = match name.kind() {
+                    "aliased_import" => {
+                        let (Some(real), Some(alias)) = (
+                            name.child_by_field_name("name"),
+                            name.child_by_field_name("alias"),
+                        ) else {
+                            continue;
+                        };
+                        (ctx.text(alias), ctx.text(real))
+                    }
+                    _ => (ctx.text(name), ctx.text(name)),
+                };
+                ctx.python_re_imports.insert(bound, real);
+            }
+        }
         "augmented_assignment" => {
             if let Some(left) = n
                 .child_by_field_name("left")
@@ -137,22 +160,29 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
     if n.kind() != "call" {
         return;
     }
-    let Some(func) = n
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
-    else {
+    let Some(func) = n.child_by_field_name("function") else {
         return;
     };
-    let (Some(obj), Some(attr)) = (
-        func.child_by_field_name("object"),
-        func.child_by_field_name("attribute"),
-    ) else {
-        return;
+    let name = match func.kind() {
+        "attribute" => {
+            let (Some(obj), Some(attr)) = (
+                func.child_by_field_name("object"),
+                func.child_by_field_name("attribute"),
+            ) else {
+                return;
+            };
+            if ctx.text(obj) != "re" {
+                return;
+            }
+            ctx.text(attr)
+        }
+        // `from re import compile`.
+        "identifier" => match ctx.python_re_imports.get(ctx.text(func)) {
+            Some(real) => real,
+            None => return,
+        },
+        _ => return,
     };
-    if ctx.text(obj) != "re" {
-        return;
-    }
-    let name = ctx.text(attr);
     // The positional index of `flags`.
     let flags_at = match name {
         "compile" => 1,

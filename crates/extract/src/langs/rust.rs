@@ -127,68 +127,36 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
                 return;
             }
             let path = ctx.text(path);
-            let ty = path.rsplit("::").next().unwrap_or(path);
-            if !matches!(
-                ty,
-                "Regex" | "RegexBuilder" | "RegexSet" | "RegexSetBuilder"
-            ) {
-                return;
-            }
-            let krate = if path.contains("fancy_regex") {
-                Crate::Fancy
-            } else if path.contains("pcre2") {
-                Crate::Pcre2
-            } else if path.contains("regex") {
-                Crate::Regex
-            } else {
-                ctx.rust_regex_crate
-            };
-            // The brief: fancy_regex keeps the Rust flavor, without the
-            // linear guarantee; the API name tells the two apart.
-            let (flavor, linear, krate_name) = match krate {
-                Crate::Regex => (Flavor::Rust, true, "regex"),
-                Crate::Fancy => (Flavor::Rust, false, "fancy_regex"),
-                Crate::Pcre2 => (Flavor::Pcre, false, "pcre2"),
-            };
-            let api = if path.contains("::") || krate == Crate::Regex {
-                format!("{path}::new")
-            } else {
-                format!("{krate_name}::{ty}::new")
-            };
             let Some(list) = n.child_by_field_name("arguments") else {
                 return;
             };
             let Some(&first) = args(list).first() else {
                 return;
             };
-            let flags = if ty.starts_with("RegexBuilder") || ty == "RegexSetBuilder" {
-                builder_flags(ctx, n)
-            } else {
-                Flags::default()
+            regex_new(ctx, path, first, Some(n));
+        }
+        // Inside a macro (`lazy_static! { … }`, `assert!(…)`) there is no
+        // syntax tree, only tokens: `Regex :: new (…)` is looked for there.
+        "token_tree" => {
+            let mut path = Vec::new();
+            let mut prev = n.prev_sibling();
+            while let Some(p) = prev.filter(|p| p.kind() == "identifier" || p.kind() == "::") {
+                path.push(ctx.text(p));
+                prev = p.prev_sibling();
+            }
+            path.reverse();
+            let path = path.concat();
+            let Some(path) = path.strip_suffix("::new") else {
+                return;
             };
-            // `RegexSet::new([…])`: one regex per element.
-            let patterns = if ty.starts_with("RegexSet") {
-                let arr = if first.kind() == "reference_expression" {
-                    first.child_by_field_name("value").unwrap_or(first)
-                } else {
-                    first
-                };
-                if arr.kind() != "array_expression" {
-                    return;
-                }
-                args(arr)
-            } else {
-                vec![first]
+            let Some(&first) = args(n).first() else {
+                return;
             };
-            for pattern in patterns {
-                ctx.record(Use {
-                    pattern,
-                    flags: Ok(flags.clone()),
-                    flavor,
-                    mode: Some(Mode::Search),
-                    api: api.clone(),
-                    linear,
-                });
+            if matches!(
+                first.kind(),
+                "string_literal" | "raw_string_literal" | "identifier"
+            ) {
+                regex_new(ctx, path, first, None);
             }
         }
         "macro_invocation" => {
@@ -228,5 +196,68 @@ pub(crate) fn visit<'t>(ctx: &mut Ctx<'t>, n: Node<'t>) {
             });
         }
         _ => {}
+    }
+}
+
+/// `path::new(first, …)` where `path` names a regex type: recorded with
+/// the crate's flavor. `call` is the call expression, for builder methods
+/// chained on it.
+fn regex_new<'t>(ctx: &mut Ctx<'t>, path: &str, first: Node<'t>, call: Option<Node<'t>>) {
+    let ty = path.rsplit("::").next().unwrap_or(path);
+    if !matches!(
+        ty,
+        "Regex" | "RegexBuilder" | "RegexSet" | "RegexSetBuilder"
+    ) {
+        return;
+    }
+    let krate = if path.contains("fancy_regex") {
+        Crate::Fancy
+    } else if path.contains("pcre2") {
+        Crate::Pcre2
+    } else if path.contains("regex") {
+        Crate::Regex
+    } else {
+        ctx.rust_regex_crate
+    };
+    // The brief: fancy_regex keeps the Rust flavor, without the linear
+    // guarantee; the API name tells the two apart.
+    let (flavor, linear, krate_name) = match krate {
+        Crate::Regex => (Flavor::Rust, true, "regex"),
+        Crate::Fancy => (Flavor::Rust, false, "fancy_regex"),
+        Crate::Pcre2 => (Flavor::Pcre, false, "pcre2"),
+    };
+    let api = if path.contains("::") || krate == Crate::Regex {
+        format!("{path}::new")
+    } else {
+        format!("{krate_name}::{ty}::new")
+    };
+    let flags = if ty.starts_with("RegexBuilder") || ty == "RegexSetBuilder" {
+        call.map(|c| builder_flags(ctx, c)).unwrap_or_default()
+    } else {
+        Flags::default()
+    };
+    // `RegexSet::new([…])`: one regex per element.
+    let patterns = if ty.starts_with("RegexSet") {
+        let arr = if first.kind() == "reference_expression" {
+            first.child_by_field_name("value").unwrap_or(first)
+        } else {
+            first
+        };
+        if arr.kind() != "array_expression" {
+            return;
+        }
+        args(arr)
+    } else {
+        vec![first]
+    };
+    for pattern in patterns {
+        ctx.record(Use {
+            pattern,
+            flags: Ok(flags.clone()),
+            flavor,
+            mode: Some(Mode::Search),
+            api: api.clone(),
+            linear,
+        });
     }
 }
