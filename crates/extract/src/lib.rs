@@ -22,7 +22,20 @@
 //! assert!(!found[0].verbatim); // `\\d` in the source is `\d` in the pattern
 //! ```
 //!
-//! What is understood, per language:
+//! The regex uses recognized:
+//!
+//! | Language | Forms | Flavor, mode |
+//! |---|---|---|
+//! | JS, TS, TSX | `/…/flags`, `new RegExp(p, f)`, `RegExp(p, f)`, `String.raw` templates | Js, none |
+//! | Python | `re.compile/match/search/fullmatch/sub/subn/split/findall/finditer`, `from re import …`, `flags=` | Python; match Prefix, fullmatch Full, others Search, compile from a chained call |
+//! | Java | `Pattern.compile(p, flags)`, `Pattern.matches`, `s.matches/replaceAll/replaceFirst/split` | Java; matches Full, others Search, compile from `.matcher(s).matches()` and the like |
+//! | Go | `regexp.MustCompile/Compile/…POSIX/MatchString/Match/MatchReader` | Go (linear), Search |
+//! | Ruby | `/…/flags`, `%r{…}flags`, `Regexp.new/compile(p, options)` | Ruby, Search |
+//! | PHP | `preg_match(_all)/replace(_callback)/split/grep/filter` with `/…/mods` (any delimiter, bracket pairs), arrays of patterns | Pcre, Search |
+//! | C# | `new Regex(p, options)`, `Regex.IsMatch/Match/Matches/Replace/Split/Count(input, p, options)`, `[GeneratedRegex]`, `[RegularExpression]` (Full) | Dotnet, Search; NonBacktracking is linear |
+//! | Rust | `Regex/RegexBuilder/RegexSet::new` (builder flags), `regex!` and lazy-regex macros, `Regex::new` inside macros (`lazy_static!`), `fancy_regex` (Rust flavor, not linear), `pcre2` (Pcre) | Search |
+//!
+//! What is understood of the arguments:
 //!
 //! - patterns given as literals, `+`-concatenations of literals (`.` in PHP,
 //!   adjacent literals in Python), and names bound once in the same file to

@@ -176,7 +176,7 @@ impl<'t> Ctx<'t> {
                 let op = n
                     .child_by_field_name("operator")
                     .map(|o| self.text(o))
-                    .unwrap_or_else(|| operator_between(self, n, l, r));
+                    .unwrap_or_else(|| operator_between(self, l, r));
                 let concat = if self.lang == Language::Php { "." } else { "+" };
                 if op != concat {
                     return Ok(None);
@@ -286,11 +286,10 @@ impl<'t> Ctx<'t> {
 
 /// The operator token between two operands, for grammars without an
 /// `operator` field.
-fn operator_between<'t>(ctx: &Ctx<'t>, n: Node<'t>, l: Node<'t>, r: Node<'t>) -> &'t str {
-    ctx.src.get(l.end_byte()..r.start_byte()).map_or("", |s| {
-        let _ = n;
-        s.trim()
-    })
+fn operator_between<'t>(ctx: &Ctx<'t>, l: Node<'t>, r: Node<'t>) -> &'t str {
+    ctx.src
+        .get(l.end_byte()..r.start_byte())
+        .map_or("", str::trim)
 }
 
 /// The named children of a node.
