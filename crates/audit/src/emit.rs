@@ -33,6 +33,27 @@ fn quoted(s: &str, max: usize) -> String {
     format!("{}…\"", &q[..q.len() - 1])
 }
 
+/// `s` between backticks, control characters escaped, cut to about `max`
+/// characters.
+fn ticked(s: &str, max: usize) -> String {
+    let mut o = String::from("`");
+    for (i, c) in s.chars().enumerate() {
+        if i == max {
+            o.push('…');
+            break;
+        }
+        match c {
+            '\n' => o.push_str("\\n"),
+            '\r' => o.push_str("\\r"),
+            '\t' => o.push_str("\\t"),
+            c if c.is_control() => o.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o.push('`');
+    o
+}
+
 /// The attack in a short form: `"prefix" + "pump"×n + "suffix"`.
 pub fn attack_summary(attack: &Value) -> Option<String> {
     let repeat = attack.get("repeat")?.as_u64()?;
@@ -97,7 +118,7 @@ pub fn text(out: &mut dyn Write, audit: &Audit, opts: TextOptions) -> io::Result
             paint(c, "1", &f.file),
             f.line,
             f.column,
-            quoted(&f.pattern, 200),
+            ticked(&f.pattern, 200),
             f.api,
             f.flavor,
         )?;
@@ -160,17 +181,17 @@ pub fn summary_line(audit: &Audit) -> String {
     if s.analyzed != s.unique_patterns {
         line.push_str(&format!(" ({} analyzed in this shard)", s.analyzed));
     }
-    for (count, what) in [
-        (s.unknown, "unknown"),
-        (s.errors, "errors"),
-        (s.warnings, "warnings"),
-        (s.suppressed, "suppressed"),
-        (s.baselined, "baselined"),
-        (s.below_threshold, "below threshold"),
-        (s.skipped, "skipped files"),
+    for (count, one, many) in [
+        (s.unknown, "unknown", "unknown"),
+        (s.errors, "error", "errors"),
+        (s.warnings, "warning", "warnings"),
+        (s.suppressed, "suppressed", "suppressed"),
+        (s.baselined, "baselined", "baselined"),
+        (s.below_threshold, "below threshold", "below threshold"),
+        (s.skipped, "skipped file", "skipped files"),
     ] {
         if count > 0 {
-            line.push_str(&format!(", {count} {what}"));
+            line.push_str(&format!(", {count} {}", if count == 1 { one } else { many }));
         }
     }
     line.push_str(&format!(" ({} ms).", s.elapsed_ms));
@@ -184,8 +205,10 @@ pub fn json(out: &mut dyn Write, audit: &Audit) -> io::Result<()> {
 }
 
 fn line(out: &mut dyn Write, kind: &str, data: &impl serde::Serialize) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &json!({"type": kind, "data": data}))?;
-    writeln!(out)
+    // `type` first, as in ripgrep's envelope.
+    write!(out, "{{\"type\":\"{kind}\",\"data\":")?;
+    serde_json::to_writer(&mut *out, data)?;
+    writeln!(out, "}}")
 }
 
 /// Writes the JSON Lines format: `begin` (version, shard), one `finding` per
@@ -281,7 +304,7 @@ fn sarif_result(f: &Finding, strict: bool, with_baseline: bool) -> Option<Value>
         (Verdict::Safe, _) => return None,
     };
     let attack = f.attack.as_ref().and_then(attack_summary);
-    let mut text = format!("{} regex {} {what}", f.flavor, quoted(&f.pattern, 200));
+    let mut text = format!("{} regex {} {what}", f.flavor, ticked(&f.pattern, 200));
     if let Some(a) = &attack {
         text.push_str(&format!("; attack: {a}"));
     }
