@@ -60,7 +60,10 @@ fn audit_json(dir: &Path, extra: &[&str]) -> (i32, Value) {
     args.extend_from_slice(extra);
     let (code, out, err) = run_in(dir, &args);
     assert!(code != 2, "audit failed: {err}");
-    (code, serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}")))
+    (
+        code,
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}")),
+    )
 }
 
 fn find<'a>(report: &'a Value, file: &str, line: u64) -> &'a Value {
@@ -120,11 +123,17 @@ fn every_regex_with_its_verdict() {
     // Positions: 1-based, of the pattern inside the source; the hotspot in
     // source columns for verbatim patterns.
     let exp = find(&r, "src/app.js", 2);
-    assert_eq!((exp["column"].as_u64(), exp["end_column"].as_u64()), (Some(14), Some(21)));
+    assert_eq!(
+        (exp["column"].as_u64(), exp["end_column"].as_u64()),
+        (Some(14), Some(21))
+    );
     assert_eq!(exp["api"], "regex literal");
     assert_eq!(exp["flavor"], "js");
     assert_eq!(exp["mode"], "search");
-    assert!(exp["attack"]["string"].as_str().unwrap().starts_with("aaaa"));
+    assert!(exp["attack"]["string"]
+        .as_str()
+        .unwrap()
+        .starts_with("aaaa"));
     let h = &exp["hotspot"][0];
     assert_eq!(h["line"], 2);
     assert!(h["column"].as_u64().unwrap() >= 14 && h["end_column"].as_u64().unwrap() <= 21);
@@ -175,7 +184,9 @@ fn hidden_and_ignored_files() {
             .collect()
     };
     let (_, r) = audit_json(dir.path(), &[]);
-    assert!(!files(&r).iter().any(|f| f == "ignored.js" || f.starts_with(".hidden")));
+    assert!(!files(&r)
+        .iter()
+        .any(|f| f == "ignored.js" || f.starts_with(".hidden")));
     let (_, r) = audit_json(dir.path(), &["--no-ignore"]);
     assert!(files(&r).contains(&"ignored.js".to_string()));
     assert!(!files(&r).iter().any(|f| f.starts_with(".hidden")));
@@ -201,7 +212,10 @@ fn symlink_loops_are_not_followed_forever() {
         r["skipped"]
     );
     // Following the loop once adds no file twice over.
-    assert_eq!(plain["summary"]["files_scanned"], r["summary"]["files_scanned"]);
+    assert_eq!(
+        plain["summary"]["files_scanned"],
+        r["summary"]["files_scanned"]
+    );
 }
 
 #[test]
@@ -247,7 +261,11 @@ fn severity_and_strict() {
     assert_eq!(r["summary"]["vulnerable"]["polynomial"], 0);
 
     // An unknown verdict counts only with --strict.
-    std::fs::write(dir.path().join("big.js"), "const big = /((a{100}){100}){100}/;\n").unwrap();
+    std::fs::write(
+        dir.path().join("big.js"),
+        "const big = /((a{100}){100}){100}/;\n",
+    )
+    .unwrap();
     assert_eq!(run_in(dir.path(), &["audit", "big.js"]).0, 0);
     assert_eq!(run_in(dir.path(), &["audit", "--strict", "big.js"]).0, 1);
 }
@@ -298,10 +316,21 @@ fn shards_merge_into_the_unsharded_report() {
         let shard = format!("{i}/2");
         let (code, out, err) = run_in(
             dir.path(),
-            &["audit", "--format", "jsonl", "--timeout", "20s", "--shard", &shard],
+            &[
+                "audit",
+                "--format",
+                "jsonl",
+                "--timeout",
+                "20s",
+                "--shard",
+                &shard,
+            ],
         );
         assert!(code != 2, "{err}");
-        let records: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let records: Vec<Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
         assert_eq!(records[0]["type"], "begin");
         assert_eq!(records[0]["data"]["shard"]["index"], i);
         let summary = &records.last().unwrap()["data"];
@@ -313,7 +342,10 @@ fn shards_merge_into_the_unsharded_report() {
         names.push(name);
     }
     assert_eq!(analyzed, 16);
-    let (code, out, err) = run_in(dir.path(), &["merge", "--format", "json", &names[0], &names[1]]);
+    let (code, out, err) = run_in(
+        dir.path(),
+        &["merge", "--format", "json", &names[0], &names[1]],
+    );
     assert_eq!(code, 1, "{err}");
     let merged: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(without_elapsed(merged), without_elapsed(whole));
@@ -341,9 +373,20 @@ fn text_snapshot() {
     insta::assert_snapshot!("audit_text", format!("{body}\n{last}\n"));
     let (_, out, _) = run_in(
         dir.path(),
-        &["audit", "--color", "never", "--show-safe", "--timeout", "20s", "src/main.go"],
+        &[
+            "audit",
+            "--color",
+            "never",
+            "--show-safe",
+            "--timeout",
+            "20s",
+            "src/main.go",
+        ],
     );
-    assert!(out.starts_with("src/main.go:6:30: safe `^(a+)+$` (regexp.MustCompile, go)"), "{out}");
+    assert!(
+        out.starts_with("src/main.go:6:30: safe `^(a+)+$` (regexp.MustCompile, go)"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -359,7 +402,10 @@ fn json_snapshot() {
 #[test]
 fn jsonl_snapshot() {
     let dir = tree();
-    let (_, out, _) = run_in(dir.path(), &["audit", "--format", "jsonl", "--timeout", "20s"]);
+    let (_, out, _) = run_in(
+        dir.path(),
+        &["audit", "--format", "jsonl", "--timeout", "20s"],
+    );
     let lines: Vec<String> = out
         .lines()
         .map(|l| {
@@ -390,8 +436,10 @@ fn sarif_of(dir: &Path, extra: &[&str]) -> Value {
 /// tests/data/README.md for where it comes from).
 fn sarif_validator() -> jsonschema::Validator {
     let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(crate::util::manifest_dir().join("tests/data/sarif-schema-2.1.0.json"))
-            .unwrap(),
+        &std::fs::read_to_string(
+            crate::util::manifest_dir().join("tests/data/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
     jsonschema::draft4::new(&schema).expect("the SARIF schema compiles")
@@ -404,9 +452,17 @@ fn sarif_is_valid_and_snapshotted() {
     let baseline = dir.path().join("b.json");
     let (_, before) = audit_json(dir.path(), &[]);
     std::fs::write(&baseline, before.to_string()).unwrap();
-    for extra in [&[][..], &["--strict"], &["--baseline", "b.json"], &["--hidden", "--no-ignore", "--follow"]] {
+    for extra in [
+        &[][..],
+        &["--strict"],
+        &["--baseline", "b.json"],
+        &["--hidden", "--no-ignore", "--follow"],
+    ] {
         let log = sarif_of(dir.path(), extra);
-        let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path)).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&log)
+            .map(|e| format!("{e} at {}", e.instance_path))
+            .collect();
         assert!(errors.is_empty(), "{extra:?}: {errors:#?}");
     }
     // The schema does catch mistakes.
@@ -423,13 +479,24 @@ fn sarif_is_valid_and_snapshotted() {
         .iter()
         .map(|r| r["id"].as_str().unwrap())
         .collect();
-    assert_eq!(rules, ["redos/exponential", "redos/polynomial", "redos/unknown", "redos/invalid-regex"]);
+    assert_eq!(
+        rules,
+        [
+            "redos/exponential",
+            "redos/polynomial",
+            "redos/unknown",
+            "redos/invalid-regex"
+        ]
+    );
     let first = &run["results"][0];
     assert_eq!(first["ruleId"], "redos/polynomial");
     let loc = &first["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], "lib/check.rb");
     assert_eq!(loc["region"]["startLine"], 2);
-    assert!(first["message"]["text"].as_str().unwrap().contains("attack: "));
+    assert!(first["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("attack: "));
     insta::assert_json_snapshot!("audit_sarif", log, {
         ".runs[].tool.driver.version" => "[version]",
     });
@@ -442,7 +509,8 @@ fn sarif_is_valid_and_snapshotted() {
 #[test]
 fn fifty_megabyte_minified_file() {
     let dir = tempfile::tempdir().unwrap();
-    let chunk = "var a=function(b,c){return b.replace(/^(a+)+$/,c)+[1,2,3].map(function(d){return d*2})};";
+    let chunk =
+        "var a=function(b,c){return b.replace(/^(a+)+$/,c)+[1,2,3].map(function(d){return d*2})};";
     let mut text = String::with_capacity(50 << 20);
     while text.len() < 50 << 20 {
         text.push_str(chunk);
@@ -452,10 +520,22 @@ fn fifty_megabyte_minified_file() {
     let start = std::time::Instant::now();
     let (code, out, err) = run_in(
         dir.path(),
-        &["audit", "--format", "json", "--max-filesize", "100M", "--extract-timeout", "5s"],
+        &[
+            "audit",
+            "--format",
+            "json",
+            "--max-filesize",
+            "100M",
+            "--extract-timeout",
+            "5s",
+        ],
     );
     assert!(code != 2, "{err}");
-    assert!(start.elapsed() < Duration::from_secs(240), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(240),
+        "{:?}",
+        start.elapsed()
+    );
     let r: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(r["summary"]["files_scanned"], 1);
     let timed_out = r["errors"]

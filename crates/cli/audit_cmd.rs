@@ -139,15 +139,18 @@ pub struct MergeArgs {
     pub report: ReportArgs,
 }
 
+/// Extractions waiting for their deadline: (deadline, cancel flag).
+type Pending = Arc<Mutex<Vec<(Instant, Arc<AtomicBool>)>>>;
+
 /// Cancels registered extractions at their deadlines (one thread for all).
 struct Watchdog {
-    pending: Arc<Mutex<Vec<(Instant, Arc<AtomicBool>)>>>,
+    pending: Pending,
     stop: Arc<AtomicBool>,
 }
 
 impl Watchdog {
     fn start() -> (Watchdog, std::thread::JoinHandle<()>) {
-        let pending: Arc<Mutex<Vec<(Instant, Arc<AtomicBool>)>>> = Arc::default();
+        let pending: Pending = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
         let (p, s) = (pending.clone(), stop.clone());
         let handle = std::thread::spawn(move || {
@@ -490,11 +493,7 @@ fn analyze_all(keys: &[Key], args: &Args) -> anyhow::Result<HashMap<Key, Analysi
     Ok(out)
 }
 
-fn write_report(
-    audit: &Audit,
-    r: &ReportArgs,
-    with_baseline: bool,
-) -> anyhow::Result<Status> {
+fn write_report(audit: &Audit, r: &ReportArgs, with_baseline: bool) -> anyhow::Result<Status> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     let version = env!("CARGO_PKG_VERSION");
     match r.format {
@@ -571,7 +570,8 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
 pub fn run_merge(args: &MergeArgs) -> anyhow::Result<Status> {
     let mut inputs = vec![];
     for f in &args.files {
-        let text = std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
         inputs.push((f.display().to_string(), text));
     }
     let audit = redoscope_audit::merge::merge(&inputs, &settings(&args.report))

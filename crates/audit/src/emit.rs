@@ -122,7 +122,11 @@ pub fn text(out: &mut dyn Write, audit: &Audit, opts: TextOptions) -> io::Result
             f.api,
             f.flavor,
         )?;
-        if let Some(a) = f.attack.as_ref().filter(|_| f.verdict == Some(Verdict::Vulnerable)) {
+        if let Some(a) = f
+            .attack
+            .as_ref()
+            .filter(|_| f.verdict == Some(Verdict::Vulnerable))
+        {
             if let Some(s) = attack_summary(a) {
                 writeln!(out, "  attack: {s}")?;
             }
@@ -143,11 +147,22 @@ pub fn text(out: &mut dyn Write, audit: &Audit, opts: TextOptions) -> io::Result
         } else {
             paint(c, "1;31", "error")
         };
-        writeln!(out, "{}{at}: {label} ({}): {}", paint(c, "1", &e.file), e.kind, e.message)?;
+        writeln!(
+            out,
+            "{}{at}: {label} ({}): {}",
+            paint(c, "1", &e.file),
+            e.kind,
+            e.message
+        )?;
     }
     for s in &audit.skipped {
         let size = s.size.map(|n| format!(", {n} bytes")).unwrap_or_default();
-        writeln!(out, "{}: skipped ({}{size})", paint(c, "1", &s.file), s.reason)?;
+        writeln!(
+            out,
+            "{}: skipped ({}{size})",
+            paint(c, "1", &s.file),
+            s.reason
+        )?;
     }
     writeln!(out, "{}", summary_line(audit))
 }
@@ -191,7 +206,10 @@ pub fn summary_line(audit: &Audit) -> String {
         (s.skipped, "skipped file", "skipped files"),
     ] {
         if count > 0 {
-            line.push_str(&format!(", {count} {}", if count == 1 { one } else { many }));
+            line.push_str(&format!(
+                ", {count} {}",
+                if count == 1 { one } else { many }
+            ));
         }
     }
     line.push_str(&format!(" ({} ms).", s.elapsed_ms));
@@ -215,7 +233,11 @@ fn line(out: &mut dyn Write, kind: &str, data: &impl serde::Serialize) -> io::Re
 /// extracted regex, one `error` per file problem, one `skipped` per skipped
 /// file, and `summary`.
 pub fn jsonl(out: &mut dyn Write, audit: &Audit, tool_version: &str) -> io::Result<()> {
-    line(out, "begin", &json!({"tool": "redoscope", "version": tool_version, "shard": audit.shard}))?;
+    line(
+        out,
+        "begin",
+        &json!({"tool": "redoscope", "version": tool_version, "shard": audit.shard}),
+    )?;
     for f in &audit.findings {
         line(out, "finding", f)?;
     }
@@ -273,13 +295,19 @@ fn uri(path: &str) -> String {
 
 fn sarif_result(f: &Finding, strict: bool, with_baseline: bool) -> Option<Value> {
     let (rule, level, what) = match (f.verdict?, f.complexity) {
-        (Verdict::Vulnerable, Some(Complexity::Polynomial { .. })) if !f.counts && f.suppressed.is_none() && !f.baselined => return None,
+        (Verdict::Vulnerable, Some(Complexity::Polynomial { .. }))
+            if !f.counts && f.suppressed.is_none() && !f.baselined =>
+        {
+            return None
+        }
         (Verdict::Vulnerable, Some(Complexity::Polynomial { degree })) => (
             "redos/polynomial",
             "error",
             format!("is vulnerable to polynomial backtracking (degree {degree})"),
         ),
-        (Verdict::Vulnerable, _) if !f.counts && f.suppressed.is_none() && !f.baselined => return None,
+        (Verdict::Vulnerable, _) if !f.counts && f.suppressed.is_none() && !f.baselined => {
+            return None
+        }
         (Verdict::Vulnerable, _) => (
             "redos/exponential",
             "error",
@@ -418,6 +446,9 @@ pub fn sarif(
     strict: bool,
     with_baseline: bool,
 ) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &sarif_value(audit, tool_version, strict, with_baseline))?;
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &sarif_value(audit, tool_version, strict, with_baseline),
+    )?;
     writeln!(out)
 }

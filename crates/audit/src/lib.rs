@@ -651,7 +651,9 @@ pub fn summarize(
             analyzed.insert(k);
         }
         let quiet = f.suppressed.is_some() || f.baselined;
-        if f.suppressed.is_some() && matches!(f.verdict, Some(Verdict::Vulnerable | Verdict::Unknown)) {
+        if f.suppressed.is_some()
+            && matches!(f.verdict, Some(Verdict::Vulnerable | Verdict::Unknown))
+        {
             s.suppressed += 1;
         } else if f.baselined && matches!(f.verdict, Some(Verdict::Vulnerable | Verdict::Unknown)) {
             s.baselined += 1;
@@ -688,7 +690,8 @@ pub fn assemble(
     elapsed_ms: u64,
 ) -> Audit {
     occurrences.sort_by(|a, b| {
-        (&a.file, a.line, a.column, &a.key, &a.api).cmp(&(&b.file, b.line, b.column, &b.key, &b.api))
+        (&a.file, a.line, a.column, &a.key, &a.api)
+            .cmp(&(&b.file, b.line, b.column, &b.key, &b.api))
     });
     errors.sort();
     skipped.sort();
@@ -767,7 +770,10 @@ mod tests {
     #[test]
     fn suppressions() {
         assert_eq!(suppression_on("x = 1"), None);
-        assert_eq!(suppression_on("/(a+)+/ // redoscope-ignore"), Some(String::new()));
+        assert_eq!(
+            suppression_on("/(a+)+/ // redoscope-ignore"),
+            Some(String::new())
+        );
         assert_eq!(
             suppression_on("/* redoscope-ignore: input is bounded */"),
             Some("input is bounded".into())
@@ -786,7 +792,9 @@ mod tests {
         let keys: Vec<Key> = (0..200).map(|i| key(&format!("a{{{i}}}"))).collect();
         for n in 1..5 {
             for k in &keys {
-                let owners = (0..n).filter(|&i| Shard { index: i, count: n }.owns(k)).count();
+                let owners = (0..n)
+                    .filter(|&i| Shard { index: i, count: n }.owns(k))
+                    .count();
                 assert_eq!(owners, 1);
             }
         }
@@ -816,34 +824,64 @@ mod tests {
     fn assemble_counts_suppressions_baseline_and_threshold() {
         let mut sup = occ("b.js", 2, "(x+)+");
         sup.suppressed = Some("trusted".into());
-        let occs = vec![occ("b.js", 1, "(a+)+"), sup, occ("a.js", 9, "a*a*$"), occ("a.js", 3, "ok")];
+        let occs = vec![
+            occ("b.js", 1, "(a+)+"),
+            sup,
+            occ("a.js", 9, "a*a*$"),
+            occ("a.js", 3, "ok"),
+        ];
         let mut analyses = HashMap::new();
         analyses.insert(key("(a+)+"), vuln(Complexity::Exponential));
         analyses.insert(key("(x+)+"), vuln(Complexity::Exponential));
         analyses.insert(key("a*a*$"), vuln(Complexity::Polynomial { degree: 2 }));
         analyses.insert(
             key("ok"),
-            Analysis { verdict: Verdict::Safe, complexity: Some(Complexity::Linear), hotspot: vec![], attack: None, ..vuln(Complexity::Linear) },
+            Analysis {
+                verdict: Verdict::Safe,
+                complexity: Some(Complexity::Linear),
+                hotspot: vec![],
+                attack: None,
+                ..vuln(Complexity::Linear)
+            },
         );
         let settings = Settings::default();
         let audit = assemble(occs.clone(), &analyses, vec![], vec![], 2, &settings, 0);
-        let order: Vec<(&str, u32)> = audit.findings.iter().map(|f| (f.file.as_str(), f.line)).collect();
+        let order: Vec<(&str, u32)> = audit
+            .findings
+            .iter()
+            .map(|f| (f.file.as_str(), f.line))
+            .collect();
         assert_eq!(order, [("a.js", 3), ("a.js", 9), ("b.js", 1), ("b.js", 2)]);
-        assert_eq!(audit.summary.vulnerable, VulnerableCounts { exponential: 1, polynomial: 1 });
+        assert_eq!(
+            audit.summary.vulnerable,
+            VulnerableCounts {
+                exponential: 1,
+                polynomial: 1
+            }
+        );
         assert_eq!(audit.summary.suppressed, 1);
         assert_eq!(audit.summary.unique_patterns, 4);
         assert!(audit.failed());
         // The hotspot 1..5 of `(a+)+` at column 5 is columns 6..10.
         let f = &audit.findings[2];
-        assert_eq!((f.hotspot[0].column, f.hotspot[0].end_column), (Some(6), Some(10)));
+        assert_eq!(
+            (f.hotspot[0].column, f.hotspot[0].end_column),
+            (Some(6), Some(10))
+        );
 
-        let settings = Settings { severity: Severity::Exponential, ..Settings::default() };
+        let settings = Settings {
+            severity: Severity::Exponential,
+            ..Settings::default()
+        };
         let audit = assemble(occs.clone(), &analyses, vec![], vec![], 2, &settings, 0);
         assert_eq!(audit.summary.below_threshold, 1);
         assert_eq!(audit.summary.vulnerable.polynomial, 0);
 
         let json = serde_json::to_string(&audit).unwrap();
-        let settings = Settings { baseline: Some(Baseline::from_json(&json).unwrap()), ..Settings::default() };
+        let settings = Settings {
+            baseline: Some(Baseline::from_json(&json).unwrap()),
+            ..Settings::default()
+        };
         let mut moved = occs.clone();
         moved[0].line = 40; // moved code stays baselined
         let audit = assemble(moved, &analyses, vec![], vec![], 2, &settings, 0);
@@ -855,7 +893,11 @@ mod tests {
     fn linear_engines() {
         let mut o = occ("a.rs", 1, "(a+)+");
         o.linear_engine = true;
-        let f = finding(&o, Some(&vuln(Complexity::Exponential)), &Settings::default());
+        let f = finding(
+            &o,
+            Some(&vuln(Complexity::Exponential)),
+            &Settings::default(),
+        );
         assert_eq!(f.verdict, Some(Verdict::Safe));
         assert!(!f.counts);
         assert!(f.reason.unwrap().contains("exponential"));

@@ -38,7 +38,9 @@ fn parse(name: &str, text: &str) -> Result<Part, String> {
                 part.shard = serde_json::from_value(data.get("shard").cloned().unwrap_or_default())
                     .map_err(de)?
             }
-            Some("finding") => part.findings.push(serde_json::from_value(data).map_err(de)?),
+            Some("finding") => part
+                .findings
+                .push(serde_json::from_value(data).map_err(de)?),
             Some("error") => part.errors.push(serde_json::from_value(data).map_err(de)?),
             Some("skipped") => part.skipped.push(serde_json::from_value(data).map_err(de)?),
             Some("summary") => part.summary = Some(serde_json::from_value(data).map_err(de)?),
@@ -66,13 +68,21 @@ pub fn merge(inputs: &[(String, String)], settings: &Settings) -> Result<Audit, 
     let count = match first.shard {
         Some(s) => s.count,
         None if parts.len() == 1 => 1,
-        None => return Err(format!("{}: not a shard's output (no shard in its begin record)", first.name)),
+        None => {
+            return Err(format!(
+                "{}: not a shard's output (no shard in its begin record)",
+                first.name
+            ))
+        }
     };
     let mut seen = BTreeSet::new();
     for p in &parts {
         let s = p.shard.unwrap_or(Shard { index: 0, count: 1 });
         if s.count != count {
-            return Err(format!("{}: shard {}/{} does not match {count} shards", p.name, s.index, s.count));
+            return Err(format!(
+                "{}: shard {}/{} does not match {count} shards",
+                p.name, s.index, s.count
+            ));
         }
         if !seen.insert(s.index) {
             return Err(format!("{}: shard {}/{count} given twice", p.name, s.index));
@@ -93,8 +103,11 @@ pub fn merge(inputs: &[(String, String)], settings: &Settings) -> Result<Audit, 
             ));
         }
         for (m, f) in findings.iter_mut().zip(&p.findings) {
-            let same = (&m.file, m.line, m.column, &m.pattern, &m.flavor, &m.flags, &m.mode)
-                == (&f.file, f.line, f.column, &f.pattern, &f.flavor, &f.flags, &f.mode);
+            let same = (
+                &m.file, m.line, m.column, &m.pattern, &m.flavor, &m.flags, &m.mode,
+            ) == (
+                &f.file, f.line, f.column, &f.pattern, &f.flavor, &f.flags, &f.mode,
+            );
             if !same {
                 return Err(format!(
                     "{}: {}:{}:{} does not match {} (shards of different trees?)",
@@ -107,7 +120,10 @@ pub fn merge(inputs: &[(String, String)], settings: &Settings) -> Result<Audit, 
         }
     }
     if let Some(f) = findings.iter().find(|f| f.verdict.is_none()) {
-        return Err(format!("{}:{}:{}: no shard analyzed {:?}", f.file, f.line, f.column, f.pattern));
+        return Err(format!(
+            "{}:{}:{}: no shard analyzed {:?}",
+            f.file, f.line, f.column, f.pattern
+        ));
     }
     for f in &mut findings {
         f.counts = crate::counts(f, settings);
