@@ -94,6 +94,7 @@ const EXPECTED: &[(&str, u64, &str, Option<&str>)] = &[
     ("src/util.py", 5, "safe", Some("linear")),
     ("src/util.py", 9, "safe", Some("linear")),
     ("src/util.py", 14, "vulnerable", Some("exponential")),
+    ("src/util.py", 19, "safe", Some("linear")),
 ];
 
 #[test]
@@ -158,15 +159,19 @@ fn every_regex_with_its_verdict() {
     assert!(errors
         .iter()
         .any(|e| e["file"] == "src/latin1.py" && e["kind"] == "invalid-utf8"));
+    assert!(errors.iter().any(|e| e["file"] == "src/util.py"
+        && e["kind"] == "extract"
+        && e["line"] == 19
+        && e["message"].as_str().unwrap().contains("FLAGS")));
 
     let s = &r["summary"];
     assert_eq!(s["files_scanned"], 7);
-    assert_eq!(s["regexes_found"], 16);
-    assert_eq!(s["unique_patterns"], 16);
+    assert_eq!(s["regexes_found"], 17);
+    assert_eq!(s["unique_patterns"], 17);
     assert_eq!(s["vulnerable"]["exponential"], 4);
     assert_eq!(s["vulnerable"]["polynomial"], 2);
     assert_eq!(s["unknown"], 1);
-    assert_eq!(s["errors"], 1);
+    assert_eq!(s["errors"], 2);
     assert_eq!(s["warnings"], 1);
     assert_eq!(s["suppressed"], 2);
     assert_eq!(s["skipped"], 1);
@@ -224,6 +229,10 @@ fn exit_statuses_and_usage_errors() {
     // Only safe and linear-engine regexes: 0.
     let (code, _, _) = run_in(dir.path(), &["audit", "src/main.go", "lib/lib.rs"]);
     assert_eq!(code, 0);
+    // A file named on the command line in no known language is listed.
+    let (code, r) = audit_json(dir.path(), &["README.md"]);
+    assert_eq!(code, 0);
+    assert_eq!(r["skipped"][0]["reason"], "unknown-language");
     let (code, _, err) = run_in(dir.path(), &["audit", "no/such/dir"]);
     assert_eq!(code, 2);
     assert!(err.starts_with("redoscope: "), "{err}");
@@ -335,13 +344,13 @@ fn shards_merge_into_the_unsharded_report() {
         assert_eq!(records[0]["data"]["shard"]["index"], i);
         let summary = &records.last().unwrap()["data"];
         // Every occurrence is listed; only the shard's patterns analyzed.
-        assert_eq!(summary["regexes_found"], 16);
+        assert_eq!(summary["regexes_found"], 17);
         analyzed += summary["analyzed"].as_u64().unwrap();
         let name = format!("shard{i}.jsonl");
         std::fs::write(dir.path().join(&name), out).unwrap();
         names.push(name);
     }
-    assert_eq!(analyzed, 16);
+    assert_eq!(analyzed, 17);
     let (code, out, err) = run_in(
         dir.path(),
         &["merge", "--format", "json", &names[0], &names[1]],

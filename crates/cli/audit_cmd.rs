@@ -326,6 +326,15 @@ fn walk(args: &Args, paths: &[PathBuf]) -> FileResult {
                         return ignore::WalkState::Continue;
                     }
                     let Some(lang) = Language::from_path(e.path()) else {
+                        if e.depth() == 0 {
+                            // Named on the command line: say why nothing was found.
+                            let mut t = total.lock().unwrap_or_else(|e| e.into_inner());
+                            t.skipped.push(Skipped {
+                                file: display(e.path()),
+                                reason: "unknown-language".into(),
+                                size: None,
+                            });
+                        }
                         return ignore::WalkState::Continue;
                     };
                     audit_file(e.path(), lang, args, dog)

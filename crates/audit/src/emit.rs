@@ -94,11 +94,13 @@ fn listed(f: &Finding, show_safe: bool) -> bool {
     }
 }
 
-/// Writes the text format: one line per listed finding, grouped by file
-/// (sorted), each vulnerable one followed by its attack; then file errors,
-/// skipped files and a summary line.
+/// Writes the text format: one line per listed finding or file problem,
+/// sorted by file, line and column (each vulnerable finding followed by its
+/// attack, others by their reason); then skipped files and a summary line.
 pub fn text(out: &mut dyn Write, audit: &Audit, opts: TextOptions) -> io::Result<()> {
     let c = opts.color;
+    // (file, line, column, text): findings first at equal positions.
+    let mut entries: Vec<(&str, u32, u32, String)> = vec![];
     for f in audit.findings.iter().filter(|f| listed(f, opts.show_safe)) {
         let verdict = verdict_text(f);
         let verdict = match f.verdict {
@@ -112,30 +114,26 @@ pub fn text(out: &mut dyn Write, audit: &Audit, opts: TextOptions) -> io::Result
         } else {
             format!(", flags {}", f.flags)
         };
-        writeln!(
-            out,
-            "{}:{}:{}: {verdict} {} ({}, {}{flags})",
+        let mut t = format!(
+            "{}:{}:{}: {verdict} {} ({}, {}{flags})\n",
             paint(c, "1", &f.file),
             f.line,
             f.column,
             ticked(&f.pattern, 200),
             f.api,
             f.flavor,
-        )?;
-        if let Some(a) = f
+        );
+        let attack = f
             .attack
             .as_ref()
             .filter(|_| f.verdict == Some(Verdict::Vulnerable))
-        {
-            if let Some(s) = attack_summary(a) {
-                writeln!(out, "  attack: {s}")?;
-            }
+            .and_then(attack_summary);
+        match (attack, &f.reason) {
+            (Some(a), _) => t.push_str(&format!("  attack: {a}\n")),
+            (None, Some(r)) => t.push_str(&format!("  reason: {r}\n")),
+            (None, None) => {}
         }
-        if f.verdict != Some(Verdict::Vulnerable) || f.attack.is_none() {
-            if let Some(r) = &f.reason {
-                writeln!(out, "  reason: {r}")?;
-            }
-        }
+        entries.push((&f.file, f.line, f.column, t));
     }
     for e in &audit.errors {
         let at = match (e.line, e.column) {
@@ -147,13 +145,17 @@ pub fn text(out: &mut dyn Write, audit: &Audit, opts: TextOptions) -> io::Result
         } else {
             paint(c, "1;31", "error")
         };
-        writeln!(
-            out,
-            "{}{at}: {label} ({}): {}",
+        let t = format!(
+            "{}{at}: {label} ({}): {}\n",
             paint(c, "1", &e.file),
             e.kind,
             e.message
-        )?;
+        );
+        entries.push((&e.file, e.line.unwrap_or(0), e.column.unwrap_or(0), t));
+    }
+    entries.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    for (_, _, _, t) in entries {
+        out.write_all(t.as_bytes())?;
     }
     for s in &audit.skipped {
         let size = s.size.map(|n| format!(", {n} bytes")).unwrap_or_default();

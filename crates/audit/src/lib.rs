@@ -300,7 +300,9 @@ pub struct Skipped {
     /// The file.
     pub file: String,
     /// `binary` (a NUL byte in its first 8 KiB), `too-large` (over
-    /// `--max-filesize`) or `symlink-loop`.
+    /// `--max-filesize`), `symlink-loop`, or `unknown-language` (a file
+    /// named on the command line whose extension is not a known
+    /// language's).
     pub reason: String,
     /// Its size in bytes, when known.
     pub size: Option<u64>,
