@@ -242,6 +242,7 @@ fn exit_statuses_and_usage_errors() {
         &["audit", "--severity", "cubic"],
         &["audit", "--max-filesize", "lots"],
         &["audit", "--format", "xml"],
+        &["audit", "--jobs", "0"],
         &["audit", "--baseline", "missing.json"],
         &["merge"],
     ] {

@@ -80,6 +80,8 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 /// Arguments of `redoscope audit`.
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Exit status: 0 no finding counts, 1 a vulnerable regex counts, 2 the audit failed; \
+invalid regexes and file errors are reported but do not change it (see --help).")]
 #[command(after_long_help = "\
 Exit status: 0 when no finding counts; 1 when a vulnerable regex above the
 --severity threshold is neither suppressed (a `redoscope-ignore` comment on

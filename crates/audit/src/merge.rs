@@ -152,3 +152,102 @@ pub fn merge(inputs: &[(String, String)], settings: &Settings) -> Result<Audit, 
         shard: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{assemble, emit, Analysis, Complexity, Key, Occurrence, Verdict};
+    use std::collections::HashMap;
+
+    fn occurrences() -> Vec<Occurrence> {
+        (0..12)
+            .map(|i| Occurrence {
+                file: format!("f{}.js", i % 3),
+                line: i + 1,
+                column: 1,
+                end_line: i + 1,
+                end_column: 5,
+                key: Key {
+                    flavor: "js".into(),
+                    flags: String::new(),
+                    mode: "search".into(),
+                    // Repeated patterns: each key occurs several times.
+                    pattern: format!("(a{}+)+", i % 5),
+                },
+                api: "regex literal".into(),
+                verbatim: true,
+                linear_engine: false,
+                suppressed: (i == 4).then(String::new),
+            })
+            .collect()
+    }
+
+    fn analyses(occ: &[Occurrence]) -> HashMap<Key, Analysis> {
+        occ.iter()
+            .map(|o| {
+                let exp = o.key.pattern.contains('1') || o.key.pattern.contains('3');
+                let a = Analysis {
+                    verdict: if exp {
+                        Verdict::Vulnerable
+                    } else {
+                        Verdict::Safe
+                    },
+                    complexity: Some(if exp {
+                        Complexity::Exponential
+                    } else {
+                        Complexity::Linear
+                    }),
+                    backtracking: None,
+                    hotspot: vec![],
+                    attack: None,
+                    fix: None,
+                    reason: None,
+                };
+                (o.key.clone(), a)
+            })
+            .collect()
+    }
+
+    fn jsonl(a: &Audit) -> String {
+        let mut out = vec![];
+        emit::jsonl(&mut out, a, "0").unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn shards_merge_into_one_run() {
+        let occ = occurrences();
+        let all = analyses(&occ);
+        let settings = Settings::default();
+        let whole = assemble(occ.clone(), &all, vec![], vec![], 3, &settings, 7);
+        for n in 1..4 {
+            let inputs: Vec<(String, String)> = (0..n)
+                .map(|i| {
+                    let shard = Shard { index: i, count: n };
+                    let own: HashMap<Key, Analysis> = all
+                        .iter()
+                        .filter(|(k, _)| shard.owns(k))
+                        .map(|(k, a)| (k.clone(), a.clone()))
+                        .collect();
+                    let s = Settings {
+                        shard: Some(shard),
+                        ..Settings::default()
+                    };
+                    (
+                        format!("s{i}"),
+                        jsonl(&assemble(occ.clone(), &own, vec![], vec![], 3, &s, 7)),
+                    )
+                })
+                .collect();
+            let merged = merge(&inputs, &settings).unwrap();
+            assert_eq!(merged, whole, "{n} shards");
+            // Reversed order gives the same.
+            let rev: Vec<_> = inputs.iter().rev().cloned().collect();
+            assert_eq!(merge(&rev, &settings).unwrap(), whole);
+            if n > 1 {
+                let err = merge(&inputs[1..], &settings).unwrap_err();
+                assert!(err.contains("shard 0/"), "{err}");
+            }
+        }
+    }
+}
