@@ -370,11 +370,13 @@ fn shards_merge_into_the_unsharded_report() {
 #[test]
 fn text_snapshot() {
     let dir = tree();
-    let (code, out, _) = run_in(
+    let (code, out, err) = run_in(
         dir.path(),
         &["audit", "--color", "never", "--timeout", "20s"],
     );
     assert_eq!(code, 1);
+    // No progress bar when stderr is not a terminal.
+    assert_eq!(err, "");
     let (body, last) = out.trim_end().rsplit_once('\n').unwrap();
     let last = match last.rsplit_once(" (") {
         Some((head, _)) => format!("{head} ([elapsed] ms)."),
