@@ -6,14 +6,21 @@
 //! format (elapsed times redacted; paths are relative), the SARIF output
 //! validated against the SARIF 2.1.0 schema. The hostile inputs are in
 //! `tests/audit_stress.rs`.
+//!
+//! A test binary of its own: the audit runs the analysis on every core,
+//! which would skew the timing tests of `tests/tests.rs` running beside it.
 
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
 fn fixtures() -> PathBuf {
-    crate::util::manifest_dir().join("tests/fixtures/audit")
+    manifest_dir().join("tests/fixtures/audit")
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -449,7 +456,7 @@ fn sarif_of(dir: &Path, extra: &[&str]) -> Value {
 fn sarif_validator() -> jsonschema::Validator {
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(
-            crate::util::manifest_dir().join("tests/data/sarif-schema-2.1.0.json"),
+            manifest_dir().join("tests/data/sarif-schema-2.1.0.json"),
         )
         .unwrap(),
     )

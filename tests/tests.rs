@@ -1,8 +1,6 @@
 //! The integration tests of the root package (the single test entry point).
 
 mod agreement;
-// `redoscope audit` and `merge` on tests/fixtures/audit: verdicts, formats, baselines, shards.
-mod audit;
 // Data-driven analysis cases (tests/cases/analysis/*.toml): verdict, growth, hotspot.
 mod analysis_cases;
 // The `redoscope` binary against INTERFACE.md: exit codes, stdin, JSON, snapshots.
