@@ -236,6 +236,17 @@ fn exit_statuses_and_usage_errors() {
     // Only safe and linear-engine regexes: 0.
     let (code, _, _) = run_in(dir.path(), &["audit", "src/main.go", "lib/lib.rs"]);
     assert_eq!(code, 0);
+    // Overlapping paths: each file once.
+    let (_, whole) = audit_json(dir.path(), &[]);
+    let (_, twice) = audit_json(dir.path(), &[".", "src", "src/app.js"]);
+    assert_eq!(
+        twice["summary"]["regexes_found"],
+        whole["summary"]["regexes_found"]
+    );
+    assert_eq!(
+        twice["summary"]["files_scanned"],
+        whole["summary"]["files_scanned"]
+    );
     // A file named on the command line in no known language is listed.
     let (code, r) = audit_json(dir.path(), &["README.md"]);
     assert_eq!(code, 0);
@@ -455,10 +466,8 @@ fn sarif_of(dir: &Path, extra: &[&str]) -> Value {
 /// tests/data/README.md for where it comes from).
 fn sarif_validator() -> jsonschema::Validator {
     let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            manifest_dir().join("tests/data/sarif-schema-2.1.0.json"),
-        )
-        .unwrap(),
+        &std::fs::read_to_string(manifest_dir().join("tests/data/sarif-schema-2.1.0.json"))
+            .unwrap(),
     )
     .unwrap();
     jsonschema::draft4::new(&schema).expect("the SARIF schema compiles")

@@ -80,8 +80,10 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 /// Arguments of `redoscope audit`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Exit status: 0 no finding counts, 1 a vulnerable regex counts, 2 the audit failed; \
-invalid regexes and file errors are reported but do not change it (see --help).")]
+#[command(
+    after_help = "Exit status: 0 no finding counts, 1 a vulnerable regex counts, 2 the audit failed; \
+invalid regexes and file errors are reported but do not change it (see --help)."
+)]
 #[command(after_long_help = "\
 Exit status: 0 when no finding counts; 1 when a vulnerable regex above the
 --severity threshold is neither suppressed (a `redoscope-ignore` comment on
@@ -318,42 +320,60 @@ fn walk(args: &Args, paths: &[PathBuf]) -> FileResult {
         .follow_links(args.follow)
         .threads(args.jobs.unwrap_or(0));
     let (dog, handle) = Watchdog::start();
-    let total = Mutex::new(FileResult::default());
+    // Per file: (display path, canonical path, result). A file reached
+    // twice (overlapping PATHs, links with --follow) is reported once,
+    // under its first display path in sorted order, whatever the order
+    // the threads reached it in.
+    type Visit = (String, Option<PathBuf>, FileResult);
+    let visits: Mutex<Vec<Visit>> = Mutex::default();
     builder.build_parallel().run(|| {
-        let (args, dog, total) = (args, &dog, &total);
+        let (args, dog, visits) = (args, &dog, &visits);
         Box::new(move |entry| {
-            let r = match entry {
+            let visit = match entry {
                 Ok(e) => {
                     if !e.file_type().is_some_and(|t| t.is_file()) {
                         return ignore::WalkState::Continue;
                     }
-                    let Some(lang) = Language::from_path(e.path()) else {
-                        if e.depth() == 0 {
-                            // Named on the command line: say why nothing was found.
-                            let mut t = total.lock().unwrap_or_else(|e| e.into_inner());
-                            t.skipped.push(Skipped {
+                    let canonical = std::fs::canonicalize(e.path()).ok();
+                    let r = match Language::from_path(e.path()) {
+                        Some(lang) => audit_file(e.path(), lang, args, dog),
+                        // Named on the command line: say why nothing was found.
+                        None if e.depth() == 0 => FileResult {
+                            skipped: vec![Skipped {
                                 file: display(e.path()),
                                 reason: "unknown-language".into(),
                                 size: None,
-                            });
-                        }
-                        return ignore::WalkState::Continue;
+                            }],
+                            ..FileResult::default()
+                        },
+                        None => return ignore::WalkState::Continue,
                     };
-                    audit_file(e.path(), lang, args, dog)
+                    (display(e.path()), canonical, r)
                 }
-                Err(e) => walk_error(e),
+                Err(e) => (String::new(), None, walk_error(e)),
             };
-            let mut t = total.lock().unwrap_or_else(|e| e.into_inner());
-            t.scanned += r.scanned;
-            t.occurrences.extend(r.occurrences);
-            t.errors.extend(r.errors);
-            t.skipped.extend(r.skipped);
+            visits.lock().unwrap_or_else(|e| e.into_inner()).push(visit);
             ignore::WalkState::Continue
         })
     });
     dog.stop.store(true, Ordering::Relaxed);
     let _ = handle.join();
-    total.into_inner().unwrap_or_else(|e| e.into_inner())
+    let mut visits = visits.into_inner().unwrap_or_else(|e| e.into_inner());
+    visits.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut seen = std::collections::HashSet::new();
+    let mut total = FileResult::default();
+    for (_, canonical, r) in visits {
+        if let Some(c) = canonical {
+            if !seen.insert(c) {
+                continue;
+            }
+        }
+        total.scanned += r.scanned;
+        total.occurrences.extend(r.occurrences);
+        total.errors.extend(r.errors);
+        total.skipped.extend(r.skipped);
+    }
+    total
 }
 
 fn walk_error(e: ignore::Error) -> FileResult {
