@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example verify-agreement -- ATTACKS.jsonl [--engine node]
 //!     [--datasets a,b,…] [--every K] [--jobs N] [--stop-at-ms 200] [--out FILE]
+//!     [--again PREVIOUS_OUT]
 //! ```
 //!
 //! ATTACKS.jsonl is what the labelled run writes (`target/labelled-vulnerable.jsonl`:
@@ -14,6 +15,10 @@
 //! the two fitted classes are compared (`Class::agrees`: the same class,
 //! polynomial degrees within ±0.5). One JSON line per pattern goes to
 //! `--out` (default `target/verify-agreement.jsonl`), a summary to stdout.
+//!
+//! `--again PREVIOUS_OUT` measures once more only the patterns that did not
+//! agree in a previous run (timing on a shared machine is noisy; the note
+//! reports both passes).
 //!
 //! The labelled sets by default: regexlib-java8, regexscalpel-cve,
 //! redoshunter-batch-engines and the four small test sets.
@@ -45,6 +50,9 @@ struct Args {
     jobs: usize,
     stop_at: Duration,
     out: String,
+    /// Only these ids (one per line, or the non-agreeing lines of a
+    /// previous --out file).
+    ids: Option<std::collections::HashSet<String>>,
 }
 
 fn args() -> Args {
@@ -56,6 +64,7 @@ fn args() -> Args {
         jobs: 2,
         stop_at: Duration::from_millis(200),
         out: "target/verify-agreement.jsonl".into(),
+        ids: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
@@ -67,6 +76,17 @@ fn args() -> Args {
             "--jobs" => a.jobs = val().parse().expect("--jobs N"),
             "--stop-at-ms" => a.stop_at = Duration::from_millis(val().parse().expect("ms")),
             "--out" => a.out = val(),
+            "--again" => {
+                // Re-measure what did not agree in a previous --out file.
+                let text = std::fs::read_to_string(val()).expect("read --again FILE");
+                a.ids = Some(
+                    text.lines()
+                        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+                        .filter(|v| v["outcome"] != "agree")
+                        .filter_map(|v| v["id"].as_str().map(str::to_string))
+                        .collect(),
+                );
+            }
             f if !f.starts_with("--") => a.file = f.to_string(),
             f => panic!("unknown flag {f}"),
         }
@@ -88,6 +108,7 @@ fn main() {
         .filter(|r| {
             let id = r["id"].as_str().unwrap_or("");
             a.datasets.iter().any(|d| id.starts_with(&format!("{d}/")))
+                && a.ids.as_ref().is_none_or(|ids| ids.contains(id))
         })
         .enumerate()
         .filter(|(i, _)| i % a.every == 0)

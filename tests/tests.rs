@@ -13,7 +13,5 @@ mod labelled;
 mod matcher_diff;
 mod syntax_cases;
 mod util;
-// `verify`, `check --verify`, `attack --target`: bounded runs, table, plot.
-mod verify;
 // Hostile inputs: deep nesting, megabyte patterns, huge classes and counts.
 mod stress;

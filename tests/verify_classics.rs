@@ -14,7 +14,15 @@ use assert_cmd::Command;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// The tests of this binary time engines: one at a time.
+fn alone() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -81,6 +89,7 @@ fn measured(series: &Value) -> (String, Option<f64>) {
 
 #[test]
 fn classics_on_every_engine() {
+    let _alone = alone();
     let text = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/verify/classics.toml"),
     )
@@ -207,4 +216,65 @@ fn judge(case: &Case, s: &Value) -> Result<(), String> {
             case.name, expect.growth, expect.degree, expect.why
         ))
     }
+}
+
+#[allow(dead_code)]
+#[path = "util.rs"]
+mod util;
+
+/// The CI slice of `cargo run --release --example verify-agreement`: every
+/// 40th regex of regexscalpel-cve (CVE and issue regexes, read as JS,
+/// searched), analyzed; each vulnerable one's attack is measured on the
+/// reference matcher (steps) and on node (time) with the same plan, and the
+/// two fitted classes must agree (same class; degrees within ±0.5), with
+/// one re-measurement allowed for timing noise.
+#[test]
+fn reference_steps_and_node_time_agree_on_a_slice() {
+    let _alone = alone();
+    let Some(dir) = util::corpora_dir() else {
+        return;
+    };
+    if !installed("node") {
+        println!("skipping: node not found");
+        return;
+    }
+    let Some((records, _)) = util::load_dataset(&dir, "regexscalpel-cve") else {
+        println!("skipping: regexscalpel-cve not found");
+        return;
+    };
+    use redoscope::verify::{run_engines, VerifyOptions};
+    use redoscope::{check, Options, Verdict};
+    let mut compared = 0;
+    let mut failures = vec![];
+    for r in records.iter().step_by(40) {
+        let opts = Options::new().timeout(Duration::from_secs(5));
+        let Ok(report) = check(&r.pattern, &opts) else {
+            continue;
+        };
+        if report.verdict != Verdict::Vulnerable {
+            continue;
+        }
+        let mut v = VerifyOptions::new(opts).engines(&["reference", "node"]);
+        v.stop_at = Duration::from_millis(150);
+        v.run_limit = Duration::from_secs(1);
+        let mut agree = None;
+        for _attempt in 0..2 {
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            let m = run_engines(&report, &v, deadline).expect("runs");
+            let (rf, nd) = (&m.engines[0].fit.class, &m.engines[1].fit.class);
+            println!("{:<24} reference {rf:<34} node {nd}", r.id);
+            agree = Some((rf.agrees(nd), format!("{}: reference {rf}, node {nd}", r.id)));
+            if rf.agrees(nd) {
+                break;
+            }
+        }
+        let (ok, what) = agree.unwrap();
+        compared += 1;
+        if !ok {
+            failures.push(what);
+        }
+    }
+    println!("{compared} vulnerable patterns compared");
+    assert!(compared >= 5, "too few vulnerable patterns in the slice");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

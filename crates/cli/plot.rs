@@ -38,8 +38,12 @@ pub fn svg(r: &VerifyReport, path: &Path) -> anyhow::Result<()> {
         (x0, x1, y0, y1) = (1.0, 10.0, 1e-6, 1.0);
     }
     let y1 = y1.max(1.5);
-    let root = SVGBackend::new(path, (960, 600)).into_drawing_area();
+    // The legend goes below the chart, where it hides no curve.
+    let rows = series.len().div_ceil(2) as u32;
+    let legend_height = 20 + 22 * rows;
+    let root = SVGBackend::new(path, (960, 600 + legend_height)).into_drawing_area();
     root.fill(&WHITE)?;
+    let (root, legend) = root.split_vertically(600);
     let title = format!(
         "{} ({}, {} mode): time of one match",
         r.pattern, r.flavor, r.mode
@@ -79,11 +83,18 @@ pub fn svg(r: &VerifyReport, path: &Path) -> anyhow::Result<()> {
             .iter()
             .map(|p| (p.length.max(1) as f64, p.seconds.max(1e-7)))
             .collect();
-        let label = format!("{} — {}", s.engine, s.fit.class);
-        chart
-            .draw_series(LineSeries::new(data.clone(), color.stroke_width(2)))?
-            .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+        chart.draw_series(LineSeries::new(data.clone(), color.stroke_width(2)))?;
+        let (col, row) = ((i % 2) as i32, (i / 2) as i32);
+        let (x, y) = (90 + col * 430, 12 + row * 22);
+        legend.draw(&PathElement::new(
+            vec![(x, y + 7), (x + 24, y + 7)],
+            color.stroke_width(3),
+        ))?;
+        let label = match &s.over_limit {
+            Some(o) => format!("{} — {}; over the limit at {} chars", s.engine, s.fit.class, o.length),
+            None => format!("{} — {}", s.engine, s.fit.class),
+        };
+        legend.draw(&Text::new(label, (x + 32, y), ("sans-serif", 14)))?;
         chart.draw_series(
             data.iter()
                 .map(|&(x, y)| Circle::new((x, y), 3, color.filled())),
@@ -97,12 +108,6 @@ pub fn svg(r: &VerifyReport, path: &Path) -> anyhow::Result<()> {
             )))?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
     root.present()?;
     Ok(())
 }

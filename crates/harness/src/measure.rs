@@ -290,7 +290,7 @@ pub fn shortest(
 }
 
 /// Costs below these are timer noise and constant overhead.
-const FLOOR_SECONDS: f64 = 50e-6;
+const FLOOR_SECONDS: f64 = 200e-6;
 const FLOOR_STEPS: f64 = 1000.0;
 
 /// Runs `attack` on `engine` at growing lengths, within `plan`.
@@ -474,7 +474,7 @@ fn finish(series: &mut Series, attack: &Attack, counts_steps: bool) {
             series.fit.class = Class::Linear { degree: 0.0 };
             series.notes.push(format!(
                 "every match took under {} up to {} characters: no measurable growth",
-                if counts_steps { "1,000 steps".to_string() } else { "50 µs".to_string() },
+                if counts_steps { "1,000 steps".to_string() } else { "200 µs".to_string() },
                 last.length
             ));
         }

@@ -648,9 +648,13 @@ pub fn check(pattern: &str, opts: &Options) -> Result<Report, Error> {
         Ok(Analysis::Unknown { reason }) => report.reason = Some(reason),
         Err(g) => report.reason = Some(gave_up_reason(g, "analyzing")),
     }
+    let facts = runtimes::Facts {
+        search: mode == Mode::Search,
+        ..runtimes::Facts::of(&lowered.ir)
+    };
     let (rt, rt_notes) = runtimes::expected(
         report.complexity,
-        &runtimes::Facts::of(&lowered.ir),
+        &facts,
         report.attack.as_ref().map(|a| a.string.as_str()),
     );
     report.runtimes = rt;

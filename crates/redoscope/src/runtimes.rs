@@ -22,6 +22,29 @@ pub struct Facts {
     /// required code unit", Perl's required substring): both look for it
     /// before backtracking, and fail at once on a text without it.
     pub required: Option<CharSet>,
+    /// The pattern starts with a greedy `.*` (or `[\s\S]*`): V8 then tries
+    /// a search at one start per line only (a failed attempt after `.*`
+    /// fails at every later start too).
+    pub leading_dot_star: bool,
+    /// The pattern is searched (not matched at one start only): set by the
+    /// caller from the matching mode.
+    pub search: bool,
+}
+
+/// Whether `ir` starts with a greedy unbounded repeat of a class that
+/// holds every character but line terminators (or every character).
+fn starts_with_dot_star(ir: &Ir) -> bool {
+    match &ir.kind {
+        IrKind::Concat(items) => items.first().is_some_and(starts_with_dot_star),
+        IrKind::Capture { sub, .. } => starts_with_dot_star(sub),
+        IrKind::Repeat {
+            min: 0,
+            max: None,
+            greed: redoscope_syntax::ast::Greed::Greedy,
+            sub,
+        } => matches!(&sub.kind, IrKind::Class(c) if c.is_any() || (!c.contains('\n') && c.contains('a') && c.contains('\u{10FFFF}') && c.contains('\u{0}'))),
+        _ => false,
+    }
 }
 
 /// The last character a match of `ir` must contain, as the set of its
@@ -41,6 +64,7 @@ impl Facts {
     pub fn of(ir: &Ir) -> Facts {
         let mut f = Facts {
             required: required_last(ir),
+            leading_dot_star: starts_with_dot_star(ir),
             ..Facts::default()
         };
         let mut stack = vec![ir];
@@ -214,6 +238,24 @@ pub fn expected(
             m.insert("dotnet-nonbacktracking", "unsupported".into());
         }
     }
+    // V8 treats a search whose pattern starts with a greedy `.*` as
+    // anchored at each line start: one degree less (measured on node 20:
+    // `(.*)用名` and `.*(ё).*` are linear where the reference and PCRE2
+    // are quadratic).
+    if let (true, true, Growth::Polynomial { degree }) = (f.leading_dot_star, f.search, g) {
+        m.insert(
+            "node",
+            if degree <= 2 {
+                "linear".into()
+            } else {
+                Growth::Polynomial { degree: degree - 1 }.to_string()
+            },
+        );
+        notes.insert(
+            "node",
+            "the pattern starts with `.*`: V8 tries it at one start per line (a failure there fails at every later start), one degree less than other backtracking engines when searched".into(),
+        );
+    }
     // PCRE2 and Perl look for a required character first: an attack
     // without it fails at once there (PCRE2's interpreter only for texts up
     // to 5,000 characters; its JIT, which PHP uses, at any length).
@@ -274,6 +316,16 @@ mod tests {
         assert!(n["php"].contains("`b`"));
         assert_eq!(facts("a*b(?=x)c*").required.and_then(|c| c.single()), Some('b'));
         assert_eq!(facts("a*(b|c)").required, None);
+        // V8's anchoring of a leading `.*`.
+        assert!(facts("(.*)x").leading_dot_star && facts(".*a.*").leading_dot_star);
+        assert!(!facts("a.*").leading_dot_star && !facts(".*?a").leading_dot_star);
+        let searched = Facts {
+            search: true,
+            ..facts(".*(x).*")
+        };
+        let (m, _) = expected(Some(Growth::Polynomial { degree: 2 }), &searched, Some("aaa"));
+        assert_eq!(m["node"], "linear");
+        assert_eq!(m["python"], "polynomial (degree 2)");
         let (m, n) = expected(Some(Growth::Exponential), &facts(r"^(a+)+\1$"), None);
         assert_eq!(m["ruby>=3.2"], "exponential");
         assert_eq!(m["go"], "unsupported");

@@ -297,7 +297,7 @@ pub fn attach(report: &mut Report, v: &VerifyReport) {
             report.runtime_notes.insert(
                 rt,
                 format!(
-                    "measured on {} {}: {}{} (expected: {expected})",
+                    "measured on {} ({}): {}{} (expected: {expected})",
                     s.engine,
                     s.version,
                     s.fit.class,
