@@ -77,9 +77,14 @@ def main():
     else:
         floor_cmd = "find . -mindepth 1 -name '.*' -prune -o -type f -print0 | xargs -0 cat > /dev/null"
         floor = "find (no hidden) | xargs cat"
-    nfiles = int(subprocess.run(f"find . -mindepth 1 -name '.*' -prune -o -type f -print | wc -l",
-                                shell=True, cwd=tree, capture_output=True, text=True).stdout)
-    size = subprocess.run(["du", "-sh", "--exclude=.*", "."], cwd=tree, capture_output=True, text=True).stdout.split()[0]
+    nfiles, nbytes = 0, 0
+    for d, dirs, files in os.walk(tree):
+        dirs[:] = [x for x in dirs if not x.startswith(".")]
+        for f in files:
+            if not f.startswith(".") and os.path.isfile(os.path.join(d, f)):
+                nfiles += 1
+                nbytes += os.path.getsize(os.path.join(d, f))
+    size = f"{nbytes / 1e6:.0f} MB"
     print(f"tree {tree}: {nfiles} files, {size}; {os.cpu_count()} cores; "
           f"load average {os.getloadavg()[0]:.2f} at start", flush=True)
     audit = f"{bin_} audit . --format json > /dev/null"
