@@ -1,6 +1,7 @@
 //! The `redoscope` command line.
 
 mod attack_cmd;
+mod audit_cmd;
 mod check_cmd;
 mod parse_cmd;
 mod plot;
@@ -109,6 +110,19 @@ enum Command {
     /// Exits 1 when an engine showed super-linear growth or went over its
     /// limit, 0 otherwise, 2 on an invalid pattern.
     Verify(verify_cmd::Args),
+    /// Find every regex in source trees and check each unique pattern once:
+    /// findings with file, line and column, in text, JSON, JSON Lines or
+    /// SARIF.
+    ///
+    /// Walks the paths (respecting .gitignore), extracts the regexes of
+    /// JS/TS, Python, Java, Go, Ruby, PHP, C# and Rust files with their
+    /// flavor, flags and matching mode, and analyzes each unique one in
+    /// parallel. Exits 1 when a vulnerable regex counts (see below), 0
+    /// otherwise, 2 when the audit itself failed.
+    Audit(audit_cmd::Args),
+    /// Merge the JSON Lines outputs of `audit --shard I/N` runs into the
+    /// report of one run (any --format). Exit status as for `audit`.
+    Merge(audit_cmd::MergeArgs),
 }
 
 /// The outcome of a command: 0 nothing found, 1 findings, 2 an error.
@@ -157,6 +171,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check_cmd::run(&args),
         Command::Attack(args) => attack_cmd::run(&args),
         Command::Verify(args) => verify_cmd::run(&args),
+        Command::Audit(args) => audit_cmd::run(&args),
+        Command::Merge(args) => audit_cmd::run_merge(&args),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),
