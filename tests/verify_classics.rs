@@ -5,8 +5,9 @@
 //! something else measure what the case says.
 //!
 //! A test binary of its own, so that no other test runs beside it while it
-//! times engines; an engine that mismatches is measured once more (timing
-//! on a shared machine is noisy) and fails only if it mismatches again. Runtimes that are not installed are skipped with a line
+//! times engines; an engine that mismatches is measured again, up to twice
+//! (timing on a shared machine is noisy), and fails only if it never
+//! matches. Runtimes that are not installed are skipped with a line
 //! saying so. `REDOSCOPE_VERIFY_STOP_AT` (e.g. `1s`) grows the attacks
 //! further than the default 150 ms.
 
@@ -123,14 +124,26 @@ fn classics_on_every_engine() {
             continue;
         }
         // Timing on a shared machine is noisy: the mismatched engines are
-        // measured once more, and fail only if they mismatch again.
-        let again: Vec<&str> = mismatched.iter().map(String::as_str).collect();
-        println!("  measuring {} again", again.join(", "));
-        for s in run_case(case, &again, &stop_at) {
-            if let Err(e) = judge(case, &s) {
-                failures.push(e);
+        // measured again, up to twice, and fail only if they never match.
+        let mut again: Vec<String> = mismatched;
+        let mut last_errors = vec![];
+        for _ in 0..2 {
+            let names: Vec<&str> = again.iter().map(String::as_str).collect();
+            println!("  measuring {} again", names.join(", "));
+            last_errors.clear();
+            let mut still = vec![];
+            for s in run_case(case, &names, &stop_at) {
+                if let Err(e) = judge(case, &s) {
+                    still.push(s["engine"].as_str().unwrap().to_string());
+                    last_errors.push(e);
+                }
+            }
+            again = still;
+            if again.is_empty() {
+                break;
             }
         }
+        failures.extend(last_errors);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -227,7 +240,7 @@ mod util;
 /// searched), analyzed; each vulnerable one's attack is measured on the
 /// reference matcher (steps) and on node (time) with the same plan, and the
 /// two fitted classes must agree (same class; degrees within ±0.5), with
-/// one re-measurement allowed for timing noise.
+/// up to two re-measurements allowed for timing noise.
 #[test]
 fn reference_steps_and_node_time_agree_on_a_slice() {
     let _alone = alone();
@@ -258,7 +271,7 @@ fn reference_steps_and_node_time_agree_on_a_slice() {
         v.stop_at = Duration::from_millis(150);
         v.run_limit = Duration::from_secs(1);
         let mut agree = None;
-        for _attempt in 0..2 {
+        for _attempt in 0..3 {
             let deadline = std::time::Instant::now() + Duration::from_secs(20);
             let m = run_engines(&report, &v, deadline).expect("runs");
             let (rf, nd) = (&m.engines[0].fit.class, &m.engines[1].fit.class);
