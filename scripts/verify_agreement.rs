@@ -91,7 +91,10 @@ fn args() -> Args {
             f => panic!("unknown flag {f}"),
         }
     }
-    assert!(!a.file.is_empty(), "usage: verify-agreement ATTACKS.jsonl [flags]");
+    assert!(
+        !a.file.is_empty(),
+        "usage: verify-agreement ATTACKS.jsonl [flags]"
+    );
     a
 }
 
@@ -114,7 +117,12 @@ fn main() {
         .filter(|(i, _)| i % a.every == 0)
         .map(|(_, r)| r)
         .collect();
-    eprintln!("{} patterns, engine {}, {} jobs", records.len(), a.engine, a.jobs);
+    eprintln!(
+        "{} patterns, engine {}, {} jobs",
+        records.len(),
+        a.engine,
+        a.jobs
+    );
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, Value)>> = Mutex::new(vec![]);
     let started = Instant::now();
@@ -143,9 +151,12 @@ fn main() {
     let mut counts = std::collections::BTreeMap::<String, usize>::new();
     for (_, v) in &results {
         writeln!(out, "{v}").unwrap();
-        *counts.entry(v["outcome"].as_str().unwrap_or("?").to_string()).or_default() += 1;
+        *counts
+            .entry(v["outcome"].as_str().unwrap_or("?").to_string())
+            .or_default() += 1;
     }
-    let compared = counts.get("agree").copied().unwrap_or(0) + counts.get("disagree").copied().unwrap_or(0);
+    let compared =
+        counts.get("agree").copied().unwrap_or(0) + counts.get("disagree").copied().unwrap_or(0);
     println!(
         "{} patterns in {:.0} s: {:?}",
         results.len(),
@@ -166,10 +177,17 @@ fn main() {
 fn one(r: &Value, a: &Args) -> Value {
     let id = r["id"].as_str().unwrap_or("").to_string();
     let pattern = r["pattern"].as_str().unwrap_or("").to_string();
-    let flavor: Flavor = r["flavor"].as_str().unwrap_or("js").parse().unwrap_or(Flavor::Js);
+    let flavor: Flavor = r["flavor"]
+        .as_str()
+        .unwrap_or("js")
+        .parse()
+        .unwrap_or(Flavor::Js);
     let flags = r["flags"].as_str().unwrap_or("").to_string();
     let mode: Option<Mode> = r["mode"].as_str().and_then(|m| m.parse().ok());
-    let mut opts = Options::new().flavor(flavor).flags(&flags).timeout(Duration::from_secs(5));
+    let mut opts = Options::new()
+        .flavor(flavor)
+        .flags(&flags)
+        .timeout(Duration::from_secs(5));
     if let Some(m) = mode {
         opts = opts.mode(m);
     }
@@ -179,7 +197,10 @@ fn one(r: &Value, a: &Args) -> Value {
         Err(e) => return merge(base, json!({"outcome": "error", "why": e.message})),
     };
     if report.verdict != Verdict::Vulnerable {
-        return merge(base, json!({"outcome": "not-vulnerable", "why": report.reason}));
+        return merge(
+            base,
+            json!({"outcome": "not-vulnerable", "why": report.reason}),
+        );
     }
     let mut v = VerifyOptions::new(opts).engines(&["reference", &a.engine]);
     v.stop_at = a.stop_at;

@@ -25,7 +25,11 @@ fn redoscope() -> Command {
 
 fn installed(program: &str) -> bool {
     std::process::Command::new(program)
-        .arg(if program == "java" { "-version" } else { "--version" })
+        .arg(if program == "java" {
+            "-version"
+        } else {
+            "--version"
+        })
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
@@ -126,8 +130,20 @@ fn pcre2_past_its_match_limit_is_killed() {
     let started = Instant::now();
     let out = redoscope()
         .args([
-            "verify", "a*a*a*b", "--mode", "prefix", "--engines", "pcre2", "--run-limit", "1s",
-            "--stop-at", "1h", "--timeout", "10s", "--format", "json",
+            "verify",
+            "a*a*a*b",
+            "--mode",
+            "prefix",
+            "--engines",
+            "pcre2",
+            "--run-limit",
+            "1s",
+            "--stop-at",
+            "1h",
+            "--timeout",
+            "10s",
+            "--format",
+            "json",
         ])
         .output()
         .unwrap();
@@ -259,7 +275,9 @@ fn verify_without_an_attack_or_with_an_unknown_engine() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8(out.stdout).unwrap().contains("nothing run"));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("nothing run"));
     let out = redoscope()
         .args(["verify", "^(a+)+$", "--engines", "nosuch"])
         .output()
@@ -271,8 +289,18 @@ fn verify_without_an_attack_or_with_an_unknown_engine() {
     // A given attack is run even on a safe pattern.
     let out = redoscope()
         .args([
-            "verify", "^[a-z]+$", "--engines", "reference", "--pump", "ab", "--suffix", "!",
-            "--stop-at", "10ms", "--format", "json",
+            "verify",
+            "^[a-z]+$",
+            "--engines",
+            "reference",
+            "--pump",
+            "ab",
+            "--suffix",
+            "!",
+            "--stop-at",
+            "10ms",
+            "--format",
+            "json",
         ])
         .output()
         .unwrap();
@@ -315,8 +343,18 @@ fn dangerous_text_reaches_every_engine_intact() {
     for (suffix, matched) in [("", true), ("!", false)] {
         let out = redoscope()
             .args([
-                "verify", &pattern, "--engines", &names.join(","), "--pump", danger, "--suffix",
-                suffix, "--max-length", "400", "--format", "json",
+                "verify",
+                &pattern,
+                "--engines",
+                &names.join(","),
+                "--pump",
+                danger,
+                "--suffix",
+                suffix,
+                "--max-length",
+                "400",
+                "--format",
+                "json",
             ])
             .output()
             .unwrap();
@@ -326,7 +364,11 @@ fn dangerous_text_reaches_every_engine_intact() {
             let runs = s["runs"].as_array().unwrap();
             assert!(runs.len() >= 3, "{s}");
             for run in runs {
-                assert_eq!(run["matched"], matched, "{} on suffix {suffix:?}: {run}", s["engine"]);
+                assert_eq!(
+                    run["matched"], matched,
+                    "{} on suffix {suffix:?}: {run}",
+                    s["engine"]
+                );
             }
         }
     }

@@ -71,7 +71,11 @@ const RUNTIMES: &[&str] = &["node", "python", "java", "perl"];
 
 fn installed(program: &str) -> bool {
     std::process::Command::new(program)
-        .arg(if program == "java" { "-version" } else { "--version" })
+        .arg(if program == "java" {
+            "-version"
+        } else {
+            "--version"
+        })
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
@@ -276,7 +280,10 @@ fn reference_steps_and_node_time_agree_on_a_slice() {
             let m = run_engines(&report, &v, deadline).expect("runs");
             let (rf, nd) = (&m.engines[0].fit.class, &m.engines[1].fit.class);
             println!("{:<24} reference {rf:<34} node {nd}", r.id);
-            agree = Some((rf.agrees(nd), format!("{}: reference {rf}, node {nd}", r.id)));
+            agree = Some((
+                rf.agrees(nd),
+                format!("{}: reference {rf}, node {nd}", r.id),
+            ));
             if rf.agrees(nd) {
                 break;
             }

@@ -96,7 +96,11 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
                 timed = Some(s);
             }
             Err(why) => {
-                anyhow::bail!("no attack of {} on {}: {why}", crate::verify_cmd::seconds(target.as_secs_f64()), args.engine);
+                anyhow::bail!(
+                    "no attack of {} on {}: {why}",
+                    crate::verify_cmd::seconds(target.as_secs_f64()),
+                    args.engine
+                );
             }
         }
     }

@@ -57,7 +57,11 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "m" | "min" => v * 60.0,
         "h" => v * 3600.0,
         "us" | "µs" => v / 1e6,
-        _ => return Err(format!("invalid duration unit in '{s}' (use ms, s, m or h)")),
+        _ => {
+            return Err(format!(
+                "invalid duration unit in '{s}' (use ms, s, m or h)"
+            ))
+        }
     };
     if !(secs.is_finite() && secs >= 0.0) {
         return Err(format!("invalid duration '{s}'"));

@@ -91,7 +91,10 @@ pub fn svg(r: &VerifyReport, path: &Path) -> anyhow::Result<()> {
             color.stroke_width(3),
         ))?;
         let label = match &s.over_limit {
-            Some(o) => format!("{} — {}; over the limit at {} chars", s.engine, s.fit.class, o.length),
+            Some(o) => format!(
+                "{} — {}; over the limit at {} chars",
+                s.engine, s.fit.class, o.length
+            ),
             None => format!("{} — {}", s.engine, s.fit.class),
         };
         legend.draw(&Text::new(label, (x + 32, y), ("sans-serif", 14)))?;

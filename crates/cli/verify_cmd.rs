@@ -301,7 +301,11 @@ fn text(out: &mut impl Write, r: &VerifyReport, _color: bool) -> anyhow::Result<
     let cross = |c: Option<redoscope::verify::harness::measure::Crossing>| match c {
         Some(c) => format!(
             "{}{}",
-            if c.how == How::Extrapolated { "≈" } else { "" },
+            if c.how == How::Extrapolated {
+                "≈"
+            } else {
+                ""
+            },
             c.length
         ),
         None => "—".into(),

@@ -79,12 +79,25 @@ impl Input {
 
     /// As characters; `None` when it holds a surrogate.
     pub fn to_chars(&self) -> Option<Vec<char>> {
-        self.code_points.iter().map(|&c| char::from_u32(c)).collect()
+        self.code_points
+            .iter()
+            .map(|&c| char::from_u32(c))
+            .collect()
     }
 
     /// As UTF-8; `None` when it holds a surrogate.
     pub fn to_utf8(&self) -> Option<String> {
         self.to_chars().map(|c| c.into_iter().collect())
+    }
+
+    /// As UTF-8, for an engine that reads nothing else; the engine's
+    /// `Failed` outcome when it holds a lone surrogate.
+    pub fn utf8_for_engine(&self) -> Result<String, Outcome> {
+        self.to_utf8().ok_or_else(|| {
+            Outcome::Failed(
+                "the input is not representable in UTF-8 (it holds a lone surrogate)".into(),
+            )
+        })
     }
 }
 

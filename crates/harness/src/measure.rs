@@ -215,7 +215,14 @@ pub fn shortest(
     series.error = None;
     let mut c = engine.compile(subject).map_err(|e| e.message)?;
     let max_length = plan.max_length;
-    let stop = grow(&mut *c, attack, &plan, max_length, counts_steps, &mut series);
+    let stop = grow(
+        &mut *c,
+        attack,
+        &plan,
+        max_length,
+        counts_steps,
+        &mut series,
+    );
     let t = target.as_secs_f64();
     let (hi, hi_secs, over) = match (stop, series.runs.last(), &series.over_limit) {
         (Stop::Threshold, Some(r), _) => (r.repeat, r.seconds, false),
@@ -275,7 +282,11 @@ pub fn shortest(
                 }
             }
             Outcome::Done { .. } => lo = mid,
-            Outcome::OverLimit { limit: LimitKind::Time, time, .. } if limit.time >= target => {
+            Outcome::OverLimit {
+                limit: LimitKind::Time,
+                time,
+                ..
+            } if limit.time >= target => {
                 best = Shortest {
                     repeat: mid,
                     length: attack.len(mid),
@@ -294,7 +305,12 @@ const FLOOR_SECONDS: f64 = 200e-6;
 const FLOOR_STEPS: f64 = 1000.0;
 
 /// Runs `attack` on `engine` at growing lengths, within `plan`.
-pub fn measure(engine: &mut dyn Engine, subject: &Subject<'_>, attack: &Attack, plan: &Plan) -> Series {
+pub fn measure(
+    engine: &mut dyn Engine,
+    subject: &Subject<'_>,
+    attack: &Attack,
+    plan: &Plan,
+) -> Series {
     let kind = engine.kind();
     let counts_steps = engine.counts_steps();
     let name = engine.name().to_string();
@@ -330,7 +346,14 @@ fn run_series(
     } else {
         plan.max_length
     };
-    series.stopped = grow(&mut *compiled, attack, plan, max_length, counts_steps, series);
+    series.stopped = grow(
+        &mut *compiled,
+        attack,
+        plan,
+        max_length,
+        counts_steps,
+        series,
+    );
     Ok(())
 }
 
@@ -356,7 +379,11 @@ fn grow(
         while times.len() < want {
             let now = Instant::now();
             if now >= plan.deadline {
-                return if times.is_empty() { Stop::Deadline } else { break };
+                return if times.is_empty() {
+                    Stop::Deadline
+                } else {
+                    break;
+                };
             }
             let limit = Limit {
                 time: plan.run_limit.time.min(plan.deadline - now),
@@ -433,7 +460,11 @@ fn next_repeat(runs: &[Run], ratio: f64, counts_steps: bool) -> usize {
             r.seconds
         }
     };
-    let floor = if counts_steps { FLOOR_STEPS } else { FLOOR_SECONDS };
+    let floor = if counts_steps {
+        FLOOR_STEPS
+    } else {
+        FLOOR_SECONDS
+    };
     if let [.., prev, last] = runs {
         let (c0, c1) = (cost(prev), cost(last));
         // Well below the fit's noise floor already: a curve that is about
@@ -476,7 +507,11 @@ fn finish(series: &mut Series, attack: &Attack, counts_steps: bool) {
             series.fit.class = Class::Linear { degree: 0.0 };
             series.notes.push(format!(
                 "fewer than four matches above {} up to {} characters: no growth to fit",
-                if counts_steps { "1,000 steps" } else { "200 µs" },
+                if counts_steps {
+                    "1,000 steps"
+                } else {
+                    "200 µs"
+                },
                 last.length
             ));
         }
@@ -500,7 +535,11 @@ fn crossing(series: &Series, time_fit: &Fit, attack: &Attack, target: f64) -> Op
         }
         let (a, b) = (&runs[i - 1], &runs[i]);
         let (ta, tb) = (a.seconds.max(1e-9).ln(), b.seconds.ln());
-        let t = if tb > ta { (target.ln() - ta) / (tb - ta) } else { 1.0 };
+        let t = if tb > ta {
+            (target.ln() - ta) / (tb - ta)
+        } else {
+            1.0
+        };
         let length = a.length as f64 + t * (b.length - a.length) as f64;
         return Some(Crossing {
             length: length.round() as usize,
@@ -587,22 +626,37 @@ mod tests {
     #[test]
     fn exponential_on_the_reference() {
         let s = series("^(a+)+$", &attack("a", "!"), &plan());
-        assert!(matches!(s.fit.class, Class::Exponential { base } if (base - 2.0).abs() < 0.2), "{:?}", s.fit);
+        assert!(
+            matches!(s.fit.class, Class::Exponential { base } if (base - 2.0).abs() < 0.2),
+            "{:?}",
+            s.fit
+        );
         assert!(s.runs.iter().all(|r| !r.matched));
         // Sampled at every other repeat at most once it grows fast (the
         // cost multiplies by 4 at most from one run to the next).
         let n: Vec<usize> = s.runs.iter().map(|r| r.repeat).collect();
-        assert!(n.windows(2).rev().take(4).all(|w| w[1] - w[0] <= 2), "{n:?}");
+        assert!(
+            n.windows(2).rev().take(4).all(|w| w[1] - w[0] <= 2),
+            "{n:?}"
+        );
         assert!(s.at_1s.is_some());
     }
 
     #[test]
     fn quadratic_and_cubic() {
         let s = series(r"\s+$", &attack(" ", "!"), &plan());
-        assert!(matches!(s.fit.class, Class::Polynomial { degree } if (degree - 2.0).abs() <= 0.5), "{:?}", s.fit);
+        assert!(
+            matches!(s.fit.class, Class::Polynomial { degree } if (degree - 2.0).abs() <= 0.5),
+            "{:?}",
+            s.fit
+        );
         // Three loops, and the search's retry at each start: degree 4.
         let s = series("a*a*a*b", &attack("a", ""), &plan());
-        assert!(matches!(s.fit.class, Class::Polynomial { degree } if (degree - 4.0).abs() <= 0.5), "{:?}", s.fit);
+        assert!(
+            matches!(s.fit.class, Class::Polynomial { degree } if (degree - 4.0).abs() <= 0.5),
+            "{:?}",
+            s.fit
+        );
     }
 
     #[test]

@@ -42,7 +42,9 @@ fn starts_with_dot_star(ir: &Ir) -> bool {
             max: None,
             greed: redoscope_syntax::ast::Greed::Greedy,
             sub,
-        } => matches!(&sub.kind, IrKind::Class(c) if c.is_any() || (!c.contains('\n') && c.contains('a') && c.contains('\u{10FFFF}') && c.contains('\u{0}'))),
+        } => {
+            matches!(&sub.kind, IrKind::Class(c) if c.is_any() || (!c.contains('\n') && c.contains('a') && c.contains('\u{10FFFF}') && c.contains('\u{0}')))
+        }
         _ => false,
     }
 }
@@ -73,7 +75,9 @@ impl Facts {
                 IrKind::Backref { .. } => f.backref = true,
                 IrKind::LookAround { .. } => f.lookaround = true,
                 IrKind::Atomic(_) => f.atomic = true,
-                IrKind::Repeat { min, max, greed, .. } => {
+                IrKind::Repeat {
+                    min, max, greed, ..
+                } => {
                     f.largest_bound = f.largest_bound.max(max.unwrap_or(0)).max(*min);
                     if *greed == redoscope_syntax::ast::Greed::Possessive {
                         f.atomic = true;
@@ -111,7 +115,10 @@ pub fn expected(
     g: Option<Growth>,
     f: &Facts,
     attack: Option<&str>,
-) -> (BTreeMap<&'static str, String>, BTreeMap<&'static str, String>) {
+) -> (
+    BTreeMap<&'static str, String>,
+    BTreeMap<&'static str, String>,
+) {
     let mut m = BTreeMap::new();
     let mut notes = BTreeMap::new();
     let Some(g) = g else { return (m, notes) };
@@ -191,7 +198,11 @@ pub fn expected(
     let memo_off = f.backref || f.lookaround || f.atomic;
     m.insert(
         "ruby>=3.2",
-        if memo_off { s.clone() } else { "linear".to_string() },
+        if memo_off {
+            s.clone()
+        } else {
+            "linear".to_string()
+        },
     );
     if super_linear {
         notes.insert(
@@ -261,7 +272,9 @@ pub fn expected(
     // to 5,000 characters; its JIT, which PHP uses, at any length).
     if let (true, Some(req), Some(text)) = (super_linear, &f.required, attack) {
         if !text.chars().any(|c| req.contains(c)) {
-            let c = req.single().map_or_else(|| "its last literal".to_string(), |c| format!("`{c}`"));
+            let c = req
+                .single()
+                .map_or_else(|| "its last literal".to_string(), |c| format!("`{c}`"));
             for rt in ["php", "perl"] {
                 m.insert(rt, "linear".into());
                 notes.insert(
@@ -314,7 +327,10 @@ mod tests {
         assert_eq!(m["perl"], "linear");
         assert_eq!(m["node"], "polynomial (degree 4)");
         assert!(n["php"].contains("`b`"));
-        assert_eq!(facts("a*b(?=x)c*").required.and_then(|c| c.single()), Some('b'));
+        assert_eq!(
+            facts("a*b(?=x)c*").required.and_then(|c| c.single()),
+            Some('b')
+        );
         assert_eq!(facts("a*(b|c)").required, None);
         // V8's anchoring of a leading `.*`.
         assert!(facts("(.*)x").leading_dot_star && facts(".*a.*").leading_dot_star);
@@ -323,7 +339,11 @@ mod tests {
             search: true,
             ..facts(".*(x).*")
         };
-        let (m, _) = expected(Some(Growth::Polynomial { degree: 2 }), &searched, Some("aaa"));
+        let (m, _) = expected(
+            Some(Growth::Polynomial { degree: 2 }),
+            &searched,
+            Some("aaa"),
+        );
         assert_eq!(m["node"], "linear");
         assert_eq!(m["python"], "polynomial (degree 2)");
         let (m, n) = expected(Some(Growth::Exponential), &facts(r"^(a+)+\1$"), None);

@@ -29,8 +29,17 @@ pub use redoscope_harness as harness;
 /// the in-process backtracking engines, the real runtimes (those not
 /// installed are reported as such) and the linear controls.
 pub const DEFAULT_ENGINES: &[&str] = &[
-    "reference", "pcre2", "pcre2-jit", "fancy", "node", "python", "java", "perl", "regex",
-    "pikevm", "dfa",
+    "reference",
+    "pcre2",
+    "pcre2-jit",
+    "fancy",
+    "node",
+    "python",
+    "java",
+    "perl",
+    "regex",
+    "pikevm",
+    "dfa",
 ];
 
 /// How to verify.
@@ -229,7 +238,8 @@ pub fn run_engines(
             Ok(mut engine) => measure(engine.as_mut(), &subject, &attack, &plan),
             Err(e) => Series::unavailable(name, &e),
         };
-        out.measured.insert(series.engine.clone(), Measured::of(&series));
+        out.measured
+            .insert(series.engine.clone(), Measured::of(&series));
         out.engines.push(series);
     }
     out.elapsed_ms = start.elapsed().as_secs_f64() * 1e3;
@@ -253,8 +263,12 @@ pub fn shortest_attack(
         pumps: a.pumps.clone(),
         suffix: a.suffix.clone(),
     };
-    let parsed = syntax::parse(&report.pattern, opts.check.get_flavor(), opts.check.get_flags())
-        .map_err(|e| e.message)?;
+    let parsed = syntax::parse(
+        &report.pattern,
+        opts.check.get_flavor(),
+        opts.check.get_flags(),
+    )
+    .map_err(|e| e.message)?;
     let lowered = syntax::lower(&parsed).map_err(|e| e.message)?;
     let subject = Subject {
         pattern: &report.pattern,
@@ -308,7 +322,9 @@ pub fn attach(report: &mut Report, v: &VerifyReport) {
                     }
                 ),
             );
-            report.runtimes.insert(rt, format!("{} (measured)", m.growth));
+            report
+                .runtimes
+                .insert(rt, format!("{} (measured)", m.growth));
         }
     }
     report.verification = Some(v.measured.clone());

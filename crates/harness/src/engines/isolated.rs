@@ -160,7 +160,10 @@ pub fn serve_if_worker() {
         ENABLED.store(true, Ordering::Relaxed);
         return;
     }
-    let name = args.next().and_then(|a| a.into_string().ok()).unwrap_or_default();
+    let name = args
+        .next()
+        .and_then(|a| a.into_string().ok())
+        .unwrap_or_default();
     let code = match Native::by_name(&name) {
         Some(n) => serve(n),
         None => {
@@ -230,7 +233,10 @@ fn serve(native: Native) -> i32 {
                 // Compiled again per run: the program borrows the engine.
                 let parsed = parse(pattern, native.flavor(), flags).and_then(|p| lower(&p));
                 let Ok(lowered) = parsed else {
-                    say(&mut out, format!("fail\t{}", hex_str("the pattern no longer parses")));
+                    say(
+                        &mut out,
+                        format!("fail\t{}", hex_str("the pattern no longer parses")),
+                    );
                     continue;
                 };
                 let subject = Subject {
@@ -262,7 +268,11 @@ fn serve(native: Native) -> i32 {
                     }
                     Outcome::OverLimit { limit, time, .. } => format!(
                         "limit\t{}\t{}",
-                        if limit == LimitKind::Memory { "memory" } else { "steps" },
+                        if limit == LimitKind::Memory {
+                            "memory"
+                        } else {
+                            "steps"
+                        },
                         time.as_nanos()
                     ),
                     Outcome::Failed(m) => format!("fail\t{}", hex_str(&m)),

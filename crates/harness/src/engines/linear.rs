@@ -393,10 +393,9 @@ impl Compiled for Program {
     }
 
     fn run(&mut self, input: &Input, _limit: &Limit) -> Outcome {
-        let Some(text) = input.to_utf8() else {
-            return Outcome::Failed(
-                "the input is not representable in UTF-8 (it holds a lone surrogate)".into(),
-            );
+        let text = match input.utf8_for_engine() {
+            Ok(t) => t,
+            Err(failed) => return failed,
         };
         let start = Instant::now();
         let result = match &mut self.matcher {

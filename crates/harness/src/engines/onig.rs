@@ -28,7 +28,6 @@ use redoscope_syntax::ir::print_ir;
 use redoscope_syntax::{Flags, Flavor};
 use std::time::Instant;
 
-
 /// `ONIGERR_RETRY_LIMIT_IN_MATCH_OVER`.
 const RETRY_LIMIT_IN_MATCH_OVER: i32 = -17;
 /// `ONIGERR_RETRY_LIMIT_IN_SEARCH_OVER`.
@@ -162,10 +161,9 @@ impl Compiled for Program {
     }
 
     fn run(&mut self, input: &Input, limit: &Limit) -> Outcome {
-        let Some(text) = input.to_utf8() else {
-            return Outcome::Failed(
-                "the input is not representable in UTF-8 (it holds a lone surrogate)".into(),
-            );
+        let text = match input.utf8_for_engine() {
+            Ok(t) => t,
+            Err(failed) => return failed,
         };
         crate::run_within_time(limit, |steps| self.run_steps(&text, steps))
     }
