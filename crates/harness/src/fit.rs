@@ -167,7 +167,11 @@ pub fn fit(samples: &[Sample], floor: f64) -> Fit {
     };
     let base = log_base.exp();
     let accelerating = first > 0.0 && last >= 1.15 * first && last >= 3.0;
-    if base >= 1.1 && r2_exp >= r2_poly && accelerating {
+    // A log-log slope of 8 or more over the window is no polynomial a
+    // pattern of this size produces in practice, and tells nothing apart
+    // from an exponential (node on `<pre>((.|\s)*?)</pre>` read as degree
+    // 17–20 where its curve bends late): the better-fitting model decides.
+    if base >= 1.1 && r2_exp >= r2_poly && (accelerating || degree >= 8.0) {
         return Fit {
             class: Class::Exponential { base },
             r2: r2_exp,
