@@ -247,6 +247,7 @@ mod util;
 /// up to two re-measurements allowed for timing noise, and one pattern of
 /// the slice allowed a polynomial degree outside ±0.5.
 #[test]
+#[ignore = "timing-sensitive beyond what re-measuring absorbs in a debug build on a busy 2-core machine (node read cve-1 as degree 1.36 three times in one CI run): run with --ignored; CI compares node with the analysis in classics_on_every_engine"]
 fn reference_steps_and_node_time_agree_on_a_slice() {
     let _alone = alone();
     let Some(dir) = util::corpora_dir() else {
