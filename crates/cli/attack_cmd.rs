@@ -4,7 +4,7 @@
 use crate::check_cmd::parse_duration;
 use crate::{Common, Format, Status};
 use anyhow::Context;
-use redoscope::{check, Flavor, Mode, Options, Verdict};
+use redoscope::{check, Verdict};
 use std::io::{self, IsTerminal, Write};
 use std::time::Duration;
 
@@ -48,23 +48,11 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Status> {
-    if args.common.stdin {
-        anyhow::bail!("attack takes one PATTERN argument, not --stdin");
-    }
-    let flavor: Flavor = args
+    let mut opts = args
         .common
-        .flavor
-        .parse()
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut opts = Options::new()
-        .flavor(flavor)
-        .flags(&args.common.flags)
+        .one_pattern_options("attack", args.mode.as_deref())?
         .timeout(args.timeout)
         .max_length(args.length.unwrap_or(args.max_length));
-    if let Some(m) = &args.mode {
-        let m: Mode = m.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-        opts = opts.mode(m);
-    }
     if args.length.is_some() {
         // As many repetitions as fit.
         opts = opts.target_steps(u64::MAX);

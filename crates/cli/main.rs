@@ -42,6 +42,27 @@ pub struct Common {
     pub stdin: bool,
 }
 
+impl Common {
+    /// The analysis options of a command that takes one pattern (`attack`,
+    /// `verify`): flavor, flags and `mode`; `--stdin` is refused.
+    pub fn one_pattern_options(
+        &self,
+        command: &str,
+        mode: Option<&str>,
+    ) -> anyhow::Result<redoscope::Options> {
+        if self.stdin {
+            anyhow::bail!("{command} takes one PATTERN argument, not --stdin");
+        }
+        let flavor: redoscope::Flavor = self.flavor.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut opts = redoscope::Options::new().flavor(flavor).flags(&self.flags);
+        if let Some(m) = mode {
+            let m: redoscope::Mode = m.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+            opts = opts.mode(m);
+        }
+        Ok(opts)
+    }
+}
+
 /// Output formats.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

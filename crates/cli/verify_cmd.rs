@@ -10,7 +10,7 @@ use redoscope::attack::Attack;
 use redoscope::verify::harness::measure::{How, Series, Stop};
 use redoscope::verify::harness::{engines, LimitKind};
 use redoscope::verify::{super_linear, verify, VerifyOptions, VerifyReport, DEFAULT_ENGINES};
-use redoscope::{AttackPump, Flavor, Mode, Options};
+use redoscope::AttackPump;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -60,22 +60,10 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Status> {
-    if args.common.stdin {
-        anyhow::bail!("verify takes one PATTERN argument, not --stdin");
-    }
-    let flavor: Flavor = args
+    let check = args
         .common
-        .flavor
-        .parse()
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut check = Options::new()
-        .flavor(flavor)
-        .flags(&args.common.flags)
+        .one_pattern_options("verify", args.mode.as_deref())?
         .timeout(args.timeout.min(Duration::from_secs(5)));
-    if let Some(m) = &args.mode {
-        let m: Mode = m.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-        check = check.mode(m);
-    }
     let names: Vec<String> = if args.engines.is_empty() {
         DEFAULT_ENGINES.iter().map(|s| s.to_string()).collect()
     } else {
