@@ -360,7 +360,19 @@ pub enum Folding {
 impl Folding {
     /// Whether `a` and `b` are equal under this folding.
     pub fn chars_equal(self, a: char, b: char) -> bool {
-        a == b || CharSet::char(a).case_fold(self).contains(b)
+        if a == b {
+            return true;
+        }
+        // The matcher calls this per character of a case-insensitive
+        // backreference: the common cases must not build sets.
+        match self {
+            Folding::JsLegacy => Folder::js_canonicalize(a) == Folder::js_canonicalize(b),
+            Folding::Ascii => a.is_ascii() && b.is_ascii() && a.eq_ignore_ascii_case(&b),
+            // No simple fold orbit (nor the dotted/dotless I rule) holds
+            // two ASCII characters but a letter's two cases.
+            _ if a.is_ascii() && b.is_ascii() => a.eq_ignore_ascii_case(&b),
+            _ => CharSet::char(a).case_fold(self).contains(b),
+        }
     }
 }
 
@@ -368,17 +380,17 @@ impl Folding {
 /// non-trivial simple case fold orbit, so that folding a big set costs in
 /// proportion to its cased part only.
 #[derive(Default)]
-pub(crate) struct Folder {
-    orbit: Option<ClassUnicode>,
-}
+pub(crate) struct Folder;
 
 const ASCII_LETTERS: &[(u32, u32)] = &[(0x41, 0x5A), (0x61, 0x7A)];
 
 impl Folder {
     /// Every character `c` such that simple case folding maps some other
     /// character to `c`'s orbit: the closure of `Changes_When_Casemapped`.
-    fn orbit(&mut self) -> &ClassUnicode {
-        self.orbit.get_or_insert_with(|| {
+    /// Built once per process: it is the same for every pattern.
+    fn orbit(&mut self) -> &'static ClassUnicode {
+        static ORBIT: std::sync::OnceLock<ClassUnicode> = std::sync::OnceLock::new();
+        ORBIT.get_or_init(|| {
             let mut c = sets::rs(r"\p{Changes_When_Casemapped}")
                 .expect("regex-syntax knows Changes_When_Casemapped");
             c.case_fold_simple();

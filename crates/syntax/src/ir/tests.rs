@@ -235,6 +235,45 @@ fn folder_orbit_is_complete() {
 }
 
 #[test]
+fn chars_equal_fast_paths_agree_with_folding_sets() {
+    // `chars_equal` answers without building sets for ASCII pairs and JS
+    // legacy folding; it must say what the folded sets say.
+    let foldings = [
+        Folding::Simple,
+        Folding::SimpleDottedI,
+        Folding::Ascii,
+        Folding::JsLegacy,
+    ];
+    let probes: Vec<char> = (0u32..0x600)
+        .chain(0x1E00..0x2200)
+        .chain([0xA7AB, 0xFF21, 0xFF41, 0x10400, 0x10428])
+        .filter_map(char::from_u32)
+        .collect();
+    for folding in foldings {
+        for &a in &probes {
+            let set = CharSet::char(a).case_fold(folding);
+            // Every member of a's fold set, and every ASCII character.
+            let mut others: Vec<char> = (0u8..0x80).map(char::from).collect();
+            for r in set.as_class().ranges() {
+                others.extend(r.start()..=r.end());
+            }
+            for b in others {
+                assert_eq!(
+                    folding.chars_equal(a, b),
+                    set.contains(b),
+                    "{folding:?}: {a:?} vs {b:?}"
+                );
+            }
+        }
+    }
+    assert!(Folding::JsLegacy.chars_equal('k', 'K'));
+    assert!(!Folding::JsLegacy.chars_equal('k', '\u{212A}'));
+    assert!(Folding::Simple.chars_equal('k', '\u{212A}'));
+    assert!(Folding::SimpleDottedI.chars_equal('i', '\u{130}'));
+    assert!(!Folding::Ascii.chars_equal('\u{e9}', '\u{c9}'));
+}
+
+#[test]
 fn backref_ignore_case_and_folding() {
     let ir = ir(Flavor::Java, "i", "(a)\\1");
     let IrKind::Concat(v) = &ir.kind else {
