@@ -46,12 +46,17 @@ fn tree() -> tempfile::TempDir {
     dir
 }
 
-/// Runs `redoscope ARGS` in `dir`: (exit code, stdout, stderr).
+/// Runs `redoscope ARGS` in `dir`: (exit code, stdout, stderr). An audit
+/// runs without a cache unless ARGS name a `--cache-dir`.
 fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let mut cmd = Command::cargo_bin("redoscope").unwrap();
     cmd.current_dir(dir)
         .timeout(Duration::from_secs(300))
         .env_remove("NO_COLOR");
+    let mut args = args.to_vec();
+    if args.first() == Some(&"audit") && !args.contains(&"--cache-dir") {
+        args.insert(1, "--no-cache");
+    }
     cmd.args(args);
     let out = cmd.output().unwrap();
     (
@@ -138,10 +143,11 @@ fn every_regex_with_its_verdict() {
     assert_eq!(exp["api"], "regex literal");
     assert_eq!(exp["flavor"], "js");
     assert_eq!(exp["mode"], "search");
-    assert!(exp["attack"]["string"]
-        .as_str()
-        .unwrap()
-        .starts_with("aaaa"));
+    // The attack in its pumped form (no 100,000-character string per
+    // finding): prefix + pump x repeat + suffix.
+    assert_eq!(exp["attack"]["pumps"][0]["pump"], "a");
+    assert!(exp["attack"]["repeat"].as_u64().unwrap() >= 20);
+    assert!(exp["attack"].get("string").is_none());
     let h = &exp["hotspot"][0];
     assert_eq!(h["line"], 2);
     assert!(h["column"].as_u64().unwrap() >= 14 && h["end_column"].as_u64().unwrap() <= 21);
@@ -332,6 +338,85 @@ fn baseline_reports_only_new_findings() {
 fn without_elapsed(mut v: Value) -> Value {
     v["summary"]["elapsed_ms"] = Value::from(0);
     v
+}
+
+/// The cache: a re-audit of an unchanged tree takes every file's regexes
+/// and every pattern's analysis from it and reports exactly what a run
+/// without a cache reports; a changed file is extracted again and only
+/// its new pattern analyzed; a damaged cache file is replaced, with a
+/// warning; `--no-cache` neither reads nor writes one.
+#[test]
+fn cache_answers_for_unchanged_content_only() {
+    let dir = tree();
+    let cache = tempfile::tempdir().unwrap();
+    let c = cache.path().to_str().unwrap();
+    let strip = |mut v: Value| {
+        v["summary"]["elapsed_ms"] = Value::from(0);
+        v["summary"].as_object_mut().unwrap().remove("cache");
+        v
+    };
+    let (code0, plain) = audit_json(dir.path(), &[]);
+    assert!(plain["summary"].get("cache").is_none());
+    assert!(!cache.path().join("audit-cache.json").exists());
+
+    let (code1, first) = audit_json(dir.path(), &["--cache-dir", c]);
+    let (files, unique) = (
+        &first["summary"]["files_scanned"],
+        &first["summary"]["unique_patterns"],
+    );
+    let stats = &first["summary"]["cache"];
+    assert_eq!(stats["files_cached"], 0, "{stats}");
+    assert_eq!(&stats["files_extracted"], files, "{stats}");
+    assert_eq!(stats["patterns_cached"], 0, "{stats}");
+    assert_eq!(&stats["patterns_analyzed"], unique, "{stats}");
+    assert!(cache.path().join("audit-cache.json").exists());
+
+    let (code2, second) = audit_json(dir.path(), &["--cache-dir", c]);
+    let stats = &second["summary"]["cache"];
+    assert_eq!(&stats["files_cached"], files, "{stats}");
+    assert_eq!(stats["files_extracted"], 0, "{stats}");
+    assert_eq!(&stats["patterns_cached"], unique, "{stats}");
+    assert_eq!(stats["patterns_analyzed"], 0, "{stats}");
+    assert_eq!((code0, code1), (code2, code2));
+    assert_eq!(strip(first.clone()), strip(plain.clone()));
+    assert_eq!(strip(second.clone()), strip(plain));
+
+    // One file changes: a new regex on a new line 10.
+    let app = dir.path().join("src/app.js");
+    let mut text = std::fs::read_to_string(&app).unwrap();
+    text.push_str("const added = /^(b+)+c$/;\n");
+    std::fs::write(&app, text).unwrap();
+    let (_, third) = audit_json(dir.path(), &["--cache-dir", c]);
+    let stats = &third["summary"]["cache"];
+    assert_eq!(stats["files_extracted"], 1, "{stats}");
+    assert_eq!(stats["patterns_analyzed"], 1, "{stats}");
+    let added = find(&third, "src/app.js", 10);
+    assert_eq!(added["pattern"], "^(b+)+c$");
+    assert_eq!(added["verdict"], "vulnerable");
+    assert_eq!(added["complexity"]["kind"], "exponential");
+
+    // A damaged cache file: a warning, and the same report.
+    std::fs::write(cache.path().join("audit-cache.json"), "{ not a cache").unwrap();
+    let (code, out, err) = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "--format",
+            "json",
+            "--timeout",
+            "20s",
+            "--cache-dir",
+            c,
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("warning: cache") && err.contains("not used"),
+        "{err}"
+    );
+    let fourth: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(fourth["summary"]["cache"]["files_cached"], 0);
+    assert_eq!(strip(fourth), strip(third));
 }
 
 #[test]

@@ -8,6 +8,7 @@ use crate::check_cmd::parse_duration;
 use crate::{Color, Status};
 use anyhow::{bail, Context};
 use redoscope::{check, default_mode, Flavor, Mode, Options, Report};
+use redoscope_audit::cache::{Cache, FileEntry, Found, FoundError};
 use redoscope_audit::{
     emit, Analysis, Audit, Baseline, FileError, Key, Lines, Occurrence, Settings, Severity, Shard,
     Skipped,
@@ -126,6 +127,14 @@ pub struct Args {
     /// (matched on file, pattern, flavor and flags, not on lines).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Where to keep the cache of extractions (by file content) and
+    /// analyses between runs (default: $REDOSCOPE_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/redoscope, else ~/.cache/redoscope).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the cache.
+    #[arg(long)]
+    pub no_cache: bool,
     /// Analyze only the unique patterns of shard I of N (`--shard 0/4`);
     /// every occurrence is still listed. Combine outputs (`--format jsonl`)
     /// with `redoscope merge`.
@@ -193,6 +202,10 @@ struct FileResult {
     occurrences: Vec<Occurrence>,
     errors: Vec<FileError>,
     skipped: Vec<Skipped>,
+    /// Extractions answered by the cache: (language, content hash).
+    cache_hits: Vec<(&'static str, u128)>,
+    /// Extractions to store: (language, content hash, entry).
+    cache_new: Vec<(&'static str, u128, FileEntry)>,
 }
 
 fn display(path: &Path) -> String {
@@ -201,7 +214,51 @@ fn display(path: &Path) -> String {
     s.to_string()
 }
 
-fn audit_file(path: &Path, lang: Language, args: &Args, dog: &Watchdog) -> FileResult {
+/// What the extraction gave, in the form the cache keeps (the mode
+/// resolved to the API's or the flavor's default).
+fn file_entry(
+    found: Vec<redoscope_extract::Extracted>,
+    errors: Vec<redoscope_extract::ExtractError>,
+) -> FileEntry {
+    FileEntry {
+        found: found
+            .into_iter()
+            .map(|x| {
+                let mode = x.mode.unwrap_or_else(|| default_mode(x.flavor, &x.flags));
+                Found {
+                    flavor: x.flavor.name().to_string(),
+                    mode: mode.name().to_string(),
+                    pattern: x.pattern,
+                    flags: x.flags,
+                    api: x.api,
+                    line: x.line,
+                    column: x.column,
+                    start: x.byte_range.start,
+                    end: x.byte_range.end,
+                    verbatim: x.verbatim,
+                    linear_engine: x.linear_engine,
+                }
+            })
+            .collect(),
+        errors: errors
+            .into_iter()
+            .map(|e| FoundError {
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            })
+            .collect(),
+        used: 0,
+    }
+}
+
+fn audit_file(
+    path: &Path,
+    lang: Language,
+    args: &Args,
+    dog: &Watchdog,
+    cache: Option<&Cache>,
+) -> FileResult {
     let file = display(path);
     let mut r = FileResult::default();
     let err = |kind: &str, message: String| FileError {
@@ -245,11 +302,27 @@ fn audit_file(path: &Path, lang: Language, args: &Args, dog: &Watchdog) -> FileR
         }
     };
     r.scanned = 1;
-    let cancel = dog.arm(args.extract_timeout);
-    let (found, errors) = extract_cancellable(&source, lang, &cancel);
-    let cancelled = cancel.load(Ordering::Relaxed);
-    drop(cancel);
-    for e in errors {
+    let hash = xxhash_rust::xxh3::xxh3_128(source.as_bytes());
+    let (entry, cancelled) = match cache.and_then(|c| c.file(lang.name(), hash)) {
+        Some(e) => {
+            r.cache_hits.push((lang.name(), hash));
+            (e.clone(), false)
+        }
+        None => {
+            let cancel = dog.arm(args.extract_timeout);
+            let (found, errors) = extract_cancellable(&source, lang, &cancel);
+            let cancelled = cancel.load(Ordering::Relaxed);
+            drop(cancel);
+            let entry = file_entry(found, errors);
+            // A cut-short extraction depends on the machine's load: never
+            // remembered.
+            if !cancelled {
+                r.cache_new.push((lang.name(), hash, entry.clone()));
+            }
+            (entry, cancelled)
+        }
+    };
+    for e in entry.errors {
         let (kind, message) = if cancelled && e.message.contains("cancel") {
             (
                 "timeout",
@@ -276,12 +349,10 @@ fn audit_file(path: &Path, lang: Language, args: &Args, dog: &Watchdog) -> FileR
             ),
         ));
     }
-    let lines = (!found.is_empty() && source.contains(redoscope_audit::IGNORE_MARKER))
+    let lines = (!entry.found.is_empty() && source.contains(redoscope_audit::IGNORE_MARKER))
         .then(|| Lines::new(&source));
-    for x in found {
-        let flags = x.flags.clone();
-        let mode = x.mode.unwrap_or_else(|| default_mode(x.flavor, &flags));
-        let text = source.get(x.byte_range.clone()).unwrap_or("");
+    for x in entry.found {
+        let text = source.get(x.start..x.end).unwrap_or("");
         let (end_line, end_column) = redoscope_audit::advance(x.line, x.column, text);
         r.occurrences.push(Occurrence {
             file: file.clone(),
@@ -290,9 +361,9 @@ fn audit_file(path: &Path, lang: Language, args: &Args, dog: &Watchdog) -> FileR
             end_line,
             end_column,
             key: Key {
-                flavor: x.flavor.name().to_string(),
-                flags,
-                mode: mode.name().to_string(),
+                flavor: x.flavor,
+                flags: x.flags,
+                mode: x.mode,
                 pattern: x.pattern,
             },
             api: x.api,
@@ -304,7 +375,7 @@ fn audit_file(path: &Path, lang: Language, args: &Args, dog: &Watchdog) -> FileR
     r
 }
 
-fn walk(args: &Args, paths: &[PathBuf]) -> FileResult {
+fn walk(args: &Args, paths: &[PathBuf], cache: Option<&Cache>) -> FileResult {
     let mut builder = ignore::WalkBuilder::new(&paths[0]);
     for p in &paths[1..] {
         builder.add(p);
@@ -336,7 +407,7 @@ fn walk(args: &Args, paths: &[PathBuf]) -> FileResult {
                     }
                     let canonical = std::fs::canonicalize(e.path()).ok();
                     let r = match Language::from_path(e.path()) {
-                        Some(lang) => audit_file(e.path(), lang, args, dog),
+                        Some(lang) => audit_file(e.path(), lang, args, dog, cache),
                         // Named on the command line: say why nothing was found.
                         None if e.depth() == 0 => FileResult {
                             skipped: vec![Skipped {
@@ -372,6 +443,8 @@ fn walk(args: &Args, paths: &[PathBuf]) -> FileResult {
         total.occurrences.extend(r.occurrences);
         total.errors.extend(r.errors);
         total.skipped.extend(r.skipped);
+        total.cache_hits.extend(r.cache_hits);
+        total.cache_new.extend(r.cache_new);
     }
     total
 }
@@ -442,7 +515,16 @@ fn analysis_of(r: &Report) -> Analysis {
                 end: h.end,
             })
             .collect(),
-        attack: r.attack.as_ref().and_then(|a| serde_json::to_value(a).ok()),
+        // The pumped form only: the full string of a polynomial attack is
+        // up to 100,000 characters, for each of thousands of findings
+        // (`redoscope check`/`attack` print it).
+        attack: r.attack.as_ref().and_then(|a| {
+            let mut v = serde_json::to_value(a).ok()?;
+            if let Some(o) = v.as_object_mut() {
+                o.remove("string");
+            }
+            Some(v)
+        }),
         fix: r.fix.clone(),
         reason: r.reason.clone(),
     }
@@ -489,15 +571,32 @@ fn analyze(key: &Key, timeout: Duration) -> Analysis {
     }
 }
 
-fn analyze_all(keys: &[Key], args: &Args) -> anyhow::Result<HashMap<Key, Analysis>> {
+/// Analyzes the keys the cache does not answer; returns every key's
+/// analysis and the new ones.
+fn analyze_all(
+    keys: &[Key],
+    args: &Args,
+    cache: Option<&Cache>,
+) -> anyhow::Result<(HashMap<Key, Analysis>, Vec<Key>)> {
     use rayon::prelude::*;
+    let timeout_ms = args.timeout.as_millis() as u64;
+    let mut out = HashMap::with_capacity(keys.len());
+    let mut todo = Vec::new();
+    for k in keys {
+        match cache.and_then(|c| c.analysis(k, timeout_ms)) {
+            Some(a) => {
+                out.insert(k.clone(), a.clone());
+            }
+            None => todo.push(k),
+        }
+    }
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.jobs {
         pool = pool.num_threads(n.max(1));
     }
     let pool = pool.build().context("starting the analysis threads")?;
-    let bar = if io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(keys.len() as u64);
+    let bar = if io::stderr().is_terminal() && !todo.is_empty() {
+        let bar = indicatif::ProgressBar::new(todo.len() as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{spinner} analyzing {pos}/{len} unique patterns [{bar:30}] {elapsed}",
         ) {
@@ -507,21 +606,121 @@ fn analyze_all(keys: &[Key], args: &Args) -> anyhow::Result<HashMap<Key, Analysi
     } else {
         None
     };
-    let out = pool.install(|| {
-        keys.par_iter()
+    let fresh = pool.install(|| {
+        todo.par_iter()
             .map(|k| {
                 let a = analyze(k, args.timeout);
                 if let Some(b) = &bar {
                     b.inc(1);
                 }
-                (k.clone(), a)
+                ((*k).clone(), a)
             })
-            .collect::<HashMap<_, _>>()
+            .collect::<Vec<_>>()
     });
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    Ok(out)
+    let new_keys = fresh.iter().map(|(k, _)| k.clone()).collect();
+    out.extend(fresh);
+    Ok((out, new_keys))
+}
+
+/// The build of the analyzer a cache belongs to: the version and the
+/// executable's size and modification time (a rebuilt binary starts a
+/// fresh cache). `None` when the executable cannot be read.
+fn build_id() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let m = std::fs::metadata(exe).ok()?;
+    let mtime = m
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(format!(
+        "redoscope {} exe {} bytes {}.{:09}",
+        env!("CARGO_PKG_VERSION"),
+        m.len(),
+        mtime.as_secs(),
+        mtime.subsec_nanos()
+    ))
+}
+
+/// Where the cache lives, if anywhere.
+fn cache_dir(args: &Args) -> Option<PathBuf> {
+    if args.no_cache {
+        return None;
+    }
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    args.cache_dir
+        .clone()
+        .or_else(|| env("REDOSCOPE_CACHE_DIR"))
+        .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("redoscope")))
+        .or_else(|| env("HOME").map(|d| d.join(".cache").join("redoscope")))
+}
+
+const CACHE_FILE: &str = "audit-cache.json";
+
+/// Entries unused for this long are dropped when the cache is written.
+const CACHE_MAX_AGE_SECS: u64 = 30 * 24 * 3600;
+
+/// Reads the cache; a missing, unreadable or foreign one is an empty cache
+/// (said on stderr when it is not simply missing).
+fn load_cache(dir: &Path, build: &str) -> Cache {
+    let path = dir.join(CACHE_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let (cache, why) = Cache::from_json(&text, build);
+            if let Some(why) = why.filter(|w| !w.contains("another build")) {
+                eprintln!(
+                    "redoscope: warning: cache {} not used ({why}); starting a new one",
+                    path.display()
+                );
+            }
+            cache
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Cache::new(build),
+        Err(e) => {
+            eprintln!(
+                "redoscope: warning: cannot read the cache {}: {e}; starting a new one",
+                path.display()
+            );
+            Cache::new(build)
+        }
+    }
+}
+
+/// Writes the cache next to its final place and renames it over (a
+/// concurrent audit sees the old or the new file, never half of one). A
+/// failure is a warning: the audit's result does not depend on it.
+fn save_cache(dir: &Path, cache: &Cache) {
+    let write = || -> io::Result<()> {
+        let mut b = std::fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+        b.create(dir)?;
+        let tmp = dir.join(format!(".{CACHE_FILE}.{}", std::process::id()));
+        std::fs::write(&tmp, cache.to_json())?;
+        std::fs::rename(&tmp, dir.join(CACHE_FILE)).inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+    };
+    if let Err(e) = write() {
+        eprintln!(
+            "redoscope: warning: cannot write the cache in {}: {e}",
+            dir.display()
+        );
+    }
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 fn write_report(audit: &Audit, r: &ReportArgs, with_baseline: bool) -> anyhow::Result<Status> {
@@ -583,10 +782,42 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
                 .map_err(|e| anyhow::anyhow!("baseline {}: {e}", b.display()))?,
         );
     }
-    let walked = walk(args, &paths);
+    let dir = cache_dir(args);
+    let build = build_id();
+    let mut cache = match (&dir, &build) {
+        (Some(d), Some(b)) => Some(load_cache(d, b)),
+        _ => None,
+    };
+    let mut walked = walk(args, &paths, cache.as_ref());
     let keys = redoscope_audit::unique_keys(&walked.occurrences, args.shard);
-    let analyses = analyze_all(&keys, args)?;
-    let audit = redoscope_audit::assemble(
+    let (analyses, fresh) = analyze_all(&keys, args, cache.as_ref())?;
+    let stats = cache.as_ref().map(|_| redoscope_audit::CacheStats {
+        files_cached: walked.cache_hits.len(),
+        files_extracted: walked.scanned - walked.cache_hits.len(),
+        patterns_cached: keys.len() - fresh.len(),
+        patterns_analyzed: fresh.len(),
+    });
+    if let (Some(c), Some(d)) = (cache.as_mut(), &dir) {
+        let now = now_secs();
+        let timeout_ms = args.timeout.as_millis() as u64;
+        for (lang, hash) in walked.cache_hits.drain(..) {
+            c.touch_file(lang, hash, now);
+        }
+        for (lang, hash, e) in walked.cache_new.drain(..) {
+            c.insert_file(lang, hash, e, now);
+        }
+        for k in &fresh {
+            if redoscope_audit::cache::cacheable(&analyses[k]) {
+                c.insert_analysis(k, timeout_ms, analyses[k].clone(), now);
+            }
+        }
+        for k in &keys {
+            c.touch_analysis(k, timeout_ms, now);
+        }
+        c.prune(now, CACHE_MAX_AGE_SECS);
+        save_cache(d, c);
+    }
+    let mut audit = redoscope_audit::assemble(
         walked.occurrences,
         &analyses,
         walked.errors,
@@ -595,6 +826,7 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
         &settings,
         start.elapsed().as_millis() as u64,
     );
+    audit.summary.cache = stats;
     write_report(&audit, &args.report, settings.baseline.is_some())
 }
 

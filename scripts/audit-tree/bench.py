@@ -8,9 +8,14 @@ outside git: hidden entries skipped). A benchmark, not a test.
 
 Cold runs first evict the tree's files from the page cache
 (posix_fadvise DONTNEED on each file: only this tree, nothing else on the
-machine). Medians of --runs. `extract only` is the same audit with
-`--shard 1/1000`: the walk, the reading and the extraction of every file,
-and the analysis of about 1/1000 of the unique patterns.
+machine). Medians of --runs. Three audits:
+- `first run`: `--no-cache`, everything extracted and analyzed;
+- `extract only`: the same with `--shard 1/1000`: the walk, the reading
+  and the extraction of every file, the analysis of ~1/1000 of the unique
+  patterns;
+- `unchanged tree`: a re-audit with the cache a previous run left (every
+  file is still read and hashed; extractions and analyses come from the
+  cache), the case of a CI job on a tree that changed little.
 """
 import argparse, os, shutil, statistics, subprocess, sys, time
 
@@ -87,17 +92,24 @@ def main():
     size = f"{nbytes / 1e6:.0f} MB"
     print(f"tree {tree}: {nfiles} files, {size}; {os.cpu_count()} cores; "
           f"load average {os.getloadavg()[0]:.2f} at start", flush=True)
-    audit = f"{bin_} audit . --format json > /dev/null"
-    shard = f"{bin_} audit . --format jsonl --shard 1/1000 > /dev/null"
+    import tempfile
+    cache = tempfile.mkdtemp(prefix="redoscope-bench-cache-")
+    audit = f"{bin_} audit . --format json --no-cache > /dev/null"
+    shard = f"{bin_} audit . --format jsonl --no-cache --shard 1/1000 > /dev/null"
+    cached = f"{bin_} audit . --format json --cache-dir {cache} > /dev/null"
+    timed(cached, tree)  # fills the cache
     res = {}
     for cold in (True, False):
         res[("floor", cold)] = series(floor, floor_cmd, tree, a.runs, cold)
-        res[("audit", cold)] = series("redoscope audit --format json", audit, tree, a.runs, cold)
+        res[("audit", cold)] = series("audit, first run (--no-cache)", audit, tree, a.runs, cold)
         res[("shard", cold)] = series("  extract only (--shard 1/1000)", shard, tree, a.runs, cold)
+        res[("cached", cold)] = series("audit, unchanged tree (cache)", cached, tree, a.runs, cold)
+    shutil.rmtree(cache, ignore_errors=True)
     for cold in (True, False):
-        f, au, sh = res[("floor", cold)][0], res[("audit", cold)][0], res[("shard", cold)][0]
-        print(f"{'cold' if cold else 'warm'}: audit / floor = {au / f:.1f}×, "
-              f"extract-only / floor = {sh / f:.1f}×")
+        f = res[("floor", cold)][0]
+        au, sh, ca = (res[(k, cold)][0] for k in ("audit", "shard", "cached"))
+        print(f"{'cold' if cold else 'warm'}: first run / floor = {au / f:.1f}×, "
+              f"extract-only / floor = {sh / f:.1f}×, unchanged tree / floor = {ca / f:.1f}×")
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 

@@ -214,7 +214,17 @@ pub fn summary_line(audit: &Audit) -> String {
             ));
         }
     }
-    line.push_str(&format!(" ({} ms).", s.elapsed_ms));
+    match &s.cache {
+        Some(c) if c.files_cached + c.patterns_cached > 0 => line.push_str(&format!(
+            " ({} ms; from the cache: {} of {} files, {} of {} patterns).",
+            s.elapsed_ms,
+            c.files_cached,
+            c.files_cached + c.files_extracted,
+            c.patterns_cached,
+            c.patterns_cached + c.patterns_analyzed
+        )),
+        _ => line.push_str(&format!(" ({} ms).", s.elapsed_ms)),
+    }
     line
 }
 

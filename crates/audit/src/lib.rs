@@ -18,6 +18,7 @@
 
 #![deny(missing_docs)]
 
+pub mod cache;
 pub mod emit;
 pub mod merge;
 
@@ -513,6 +514,22 @@ pub struct Summary {
     pub skipped: usize,
     /// Wall-clock time of the audit.
     pub elapsed_ms: u64,
+    /// What the cache answered, when one was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<CacheStats>,
+}
+
+/// How much of an audit the cache answered.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheStats {
+    /// Files whose regexes came from the cache.
+    pub files_cached: usize,
+    /// Files extracted by this run.
+    pub files_extracted: usize,
+    /// Unique patterns whose analysis came from the cache.
+    pub patterns_cached: usize,
+    /// Unique patterns analyzed by this run.
+    pub patterns_analyzed: usize,
 }
 
 /// An assembled audit.

@@ -143,7 +143,16 @@ pub fn merge(inputs: &[(String, String)], settings: &Settings) -> Result<Audit, 
     let mut summary = summarize(&findings, &errors, &skipped, settings);
     let sums = parts.iter().filter_map(|p| p.summary.as_ref());
     summary.files_scanned = sums.clone().map(|s| s.files_scanned).max().unwrap_or(0);
-    summary.elapsed_ms = sums.map(|s| s.elapsed_ms).max().unwrap_or(0);
+    summary.elapsed_ms = sums.clone().map(|s| s.elapsed_ms).max().unwrap_or(0);
+    // Every shard walks every file; each analyzes its own patterns.
+    summary.cache = sums
+        .filter_map(|s| s.cache.clone())
+        .reduce(|a, b| crate::CacheStats {
+            files_cached: a.files_cached.max(b.files_cached),
+            files_extracted: a.files_extracted.max(b.files_extracted),
+            patterns_cached: a.patterns_cached + b.patterns_cached,
+            patterns_analyzed: a.patterns_analyzed + b.patterns_analyzed,
+        });
     Ok(Audit {
         findings,
         errors,

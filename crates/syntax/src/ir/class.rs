@@ -198,7 +198,7 @@ impl CharSet {
     /// The closure of the set under `folding`'s case equivalence: what a
     /// case-insensitive class made of these characters matches.
     pub fn case_fold(&self, folding: Folding) -> CharSet {
-        let mut f = Folder::default();
+        let mut f = Folder;
         CharSet::from_class(f.fold(&self.0, folding))
     }
 }

@@ -361,7 +361,7 @@ impl<'p> Lowerer<'p> {
             flavor: p.flavor,
             mode: Mode::initial(p),
             notes: Vec::new(),
-            folder: Folder::default(),
+            folder: Folder,
             leaves: HashMap::new(),
             chars: HashMap::new(),
             rs_memo: HashMap::new(),
