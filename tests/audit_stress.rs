@@ -108,3 +108,38 @@ fn deep_nesting() {
     assert!(findings[0]["verdict"].is_string());
     assert_eq!(findings[1]["verdict"], "vulnerable");
 }
+
+/// A directory tree 1,000 levels deep (a 2,000-byte relative path): the
+/// walk reaches the bottom and reports the regex there, with its path.
+#[test]
+fn deep_directory_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let rel: std::path::PathBuf = std::iter::repeat_n("d", 1000).collect();
+    std::fs::create_dir_all(dir.path().join(&rel)).unwrap();
+    std::fs::write(
+        dir.path().join(&rel).join("deep.js"),
+        "const x = /^(a+)+$/;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("top.py"),
+        "import re\nre.compile(r\"\\s+$\")\n",
+    )
+    .unwrap();
+    let (code, r) = audit_json(dir.path(), &[]);
+    assert_eq!(code, 1, "{}", r["summary"]);
+    let findings = r["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "{}", r["summary"]);
+    let deep = format!("{}/deep.js", rel.display());
+    let f = findings
+        .iter()
+        .find(|f| f["file"] == deep.as_str())
+        .expect("the deep file");
+    assert_eq!(f["verdict"], "vulnerable");
+    assert_eq!(f["complexity"]["kind"], "exponential");
+    assert!(
+        r["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        r["errors"]
+    );
+}
