@@ -262,6 +262,15 @@ pub fn jsonl(out: &mut dyn Write, audit: &Audit, tool_version: &str) -> io::Resu
     line(out, "summary", &audit.summary)
 }
 
+/// What to do about a finding of each rule (SARIF `help`, shown by code
+/// scanning beside the alert).
+const HELP: [&str; 4] = [
+    "Rewrite the regex so that no input can be matched in two ways by the repeated part: make the alternatives or the nested quantifiers disjoint (e.g. `(a+)+` -> `a+`), or bound the input length before matching, or use a linear-time engine (RE2, Go, Rust `regex`, .NET `RegexOptions.NonBacktracking`, Ruby >= 3.2's memoization for patterns without backreferences). The attack in the message reproduces the blow-up: `redoscope check` and `redoscope verify` show it on each runtime.",
+    "Rewrite the regex so that two adjacent quantified parts cannot match the same characters (e.g. `\\s*\\s+` or `.*x.*` over long inputs), anchor it where the API searches, or bound the input length before matching. The degree says how fast the time grows: at degree 2, an input twice as long takes four times as long. The attack in the message reproduces it.",
+    "The analysis did not reach a verdict within its limits (see the message). Re-run `redoscope check` with a longer `--timeout`, or `redoscope verify` to measure the regex on the real engines.",
+    "The pattern does not compile in its flavor: the engine throws when the code runs. Fix the pattern.",
+];
+
 /// The SARIF rules, by id: exponential, polynomial, unknown, invalid regex.
 pub const RULES: [(&str, &str, &str, &str); 4] = [
     (
@@ -374,6 +383,43 @@ fn sarif_result(f: &Finding, strict: bool, with_baseline: bool) -> Option<Value>
             "attack": attack,
         }
     });
+    // The hotspot, where it maps to source columns: code scanning shows
+    // it beside the alert.
+    let related: Vec<Value> = f
+        .hotspot
+        .iter()
+        .filter_map(|h| Some((h.line?, h.column?, h.end_line?, h.end_column?, h)))
+        .enumerate()
+        .map(|(i, (line, column, end_line, end_column, h))| {
+            json!({
+                "id": i,
+                "message": {"text": format!(
+                    "hotspot: {} (its repetition makes the backtracking blow up)",
+                    ticked(f.pattern.get(h.start..h.end).unwrap_or(""), 80)
+                )},
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(&f.file)},
+                    "region": {
+                        "startLine": line,
+                        "startColumn": column,
+                        "endLine": end_line,
+                        "endColumn": end_column,
+                    }
+                }
+            })
+        })
+        .collect();
+    if !related.is_empty() {
+        r["relatedLocations"] = Value::Array(related);
+    }
+    // Stable across line moves: the same regex in the same file is the
+    // same alert (the baseline matches the same way).
+    r["partialFingerprints"] = json!({
+        "redoscope/v1": format!(
+            "{:016x}",
+            crate::fnv1a(&[&f.file, &f.flavor, &f.flags, &f.mode, &f.pattern])
+        )
+    });
     if let Some(reason) = &f.suppressed {
         r["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
     }
@@ -390,12 +436,14 @@ fn sarif_result(f: &Finding, strict: bool, with_baseline: bool) -> Option<Value>
 pub fn sarif_value(audit: &Audit, tool_version: &str, strict: bool, with_baseline: bool) -> Value {
     let rules: Vec<Value> = RULES
         .iter()
-        .map(|(id, name, short, full)| {
+        .zip(HELP)
+        .map(|((id, name, short, full), help)| {
             json!({
                 "id": id,
                 "name": name,
                 "shortDescription": {"text": short},
                 "fullDescription": {"text": full},
+                "help": {"text": help, "markdown": help},
                 "defaultConfiguration": {"level": if id.ends_with("unknown") { "note" } else if id.ends_with("invalid-regex") { "warning" } else { "error" }},
             })
         })

@@ -43,8 +43,13 @@ pub struct Key {
 /// The 64-bit FNV-1a hash of a key (flavor, flags, mode and pattern, each
 /// followed by a NUL byte): stable across runs, machines and versions.
 pub fn key_hash(k: &Key) -> u64 {
+    fnv1a(&[&k.flavor, &k.flags, &k.mode, &k.pattern])
+}
+
+/// The 64-bit FNV-1a hash of `parts`, each followed by a NUL byte.
+pub fn fnv1a(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [&k.flavor, &k.flags, &k.mode, &k.pattern] {
+    for part in parts {
         for b in part.bytes().chain(std::iter::once(0)) {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
