@@ -397,6 +397,9 @@ fn walk(args: &Args, paths: &[PathBuf], cache: Option<&Cache>) -> FileResult {
     // the threads reached it in.
     type Visit = (String, Option<PathBuf>, FileResult);
     let visits: Mutex<Vec<Visit>> = Mutex::default();
+    // Only overlapping PATHs and followed links can reach a file twice;
+    // resolving every path costs a readlink per component.
+    let may_repeat = args.follow || paths.len() > 1;
     builder.build_parallel().run(|| {
         let (args, dog, visits) = (args, &dog, &visits);
         Box::new(move |entry| {
@@ -405,7 +408,11 @@ fn walk(args: &Args, paths: &[PathBuf], cache: Option<&Cache>) -> FileResult {
                     if !e.file_type().is_some_and(|t| t.is_file()) {
                         return ignore::WalkState::Continue;
                     }
-                    let canonical = std::fs::canonicalize(e.path()).ok();
+                    let canonical = if may_repeat {
+                        std::fs::canonicalize(e.path()).ok()
+                    } else {
+                        None
+                    };
                     let r = match Language::from_path(e.path()) {
                         Some(lang) => audit_file(e.path(), lang, args, dog, cache),
                         // Named on the command line: say why nothing was found.
@@ -815,7 +822,9 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
             c.touch_analysis(k, timeout_ms, now);
         }
         c.prune(now, CACHE_MAX_AGE_SECS);
-        save_cache(d, c);
+        if c.changed() {
+            save_cache(d, c);
+        }
     }
     let mut audit = redoscope_audit::assemble(
         walked.occurrences,

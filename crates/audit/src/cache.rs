@@ -107,7 +107,15 @@ pub struct Cache {
     build: String,
     files: HashMap<String, FileEntry>,
     analyses: HashMap<String, AnalysisEntry>,
+    /// Whether it differs from what was read.
+    #[serde(skip)]
+    changed: bool,
 }
+
+/// A use refreshes an entry's time only when it is older than this
+/// (seconds), so that re-auditing an unchanged tree does not rewrite the
+/// cache.
+const TOUCH_AFTER: u64 = 24 * 3600;
 
 fn file_id(language: &str, content_hash: u128) -> String {
     format!("{language}:{content_hash:032x}")
@@ -131,8 +139,14 @@ impl Cache {
         Cache {
             format: FORMAT,
             build: build.to_string(),
+            changed: true,
             ..Cache::default()
         }
+    }
+
+    /// Whether it changed since it was read (a new cache has).
+    pub fn changed(&self) -> bool {
+        self.changed
     }
 
     /// Reads a cache file's text for the build `build`. A text that is not
@@ -168,12 +182,16 @@ impl Cache {
     pub fn insert_file(&mut self, language: &str, content_hash: u128, mut e: FileEntry, now: u64) {
         e.used = now;
         self.files.insert(file_id(language, content_hash), e);
+        self.changed = true;
     }
 
     /// Marks an extraction as used at `now`.
     pub fn touch_file(&mut self, language: &str, content_hash: u128, now: u64) {
         if let Some(e) = self.files.get_mut(&file_id(language, content_hash)) {
-            e.used = now;
+            if now.saturating_sub(e.used) > TOUCH_AFTER {
+                e.used = now;
+                self.changed = true;
+            }
         }
     }
 
@@ -196,13 +214,15 @@ impl Cache {
                 used: now,
             },
         );
+        self.changed = true;
     }
 
     /// Marks an analysis as used at `now`.
     pub fn touch_analysis(&mut self, key: &Key, timeout_ms: u64, now: u64) {
         if let Some(e) = self.analyses.get_mut(&analysis_id(key, timeout_ms)) {
-            if &e.key == key {
+            if &e.key == key && now.saturating_sub(e.used) > TOUCH_AFTER {
                 e.used = now;
+                self.changed = true;
             }
         }
     }
@@ -214,7 +234,9 @@ impl Cache {
         let keep = |used: u64| now.saturating_sub(used) <= max_age;
         self.files.retain(|_, e| keep(e.used));
         self.analyses.retain(|_, e| keep(e.used));
-        before - self.files.len() - self.analyses.len()
+        let dropped = before - self.files.len() - self.analyses.len();
+        self.changed |= dropped > 0;
+        dropped
     }
 
     /// How many extractions and analyses it holds.
@@ -312,8 +334,15 @@ mod tests {
         c.insert_file("js", 1, FileEntry::default(), 100);
         c.insert_file("js", 2, FileEntry::default(), 100);
         c.insert_analysis(&key("x"), 1, safe(), 100);
-        c.touch_file("js", 2, 1_000);
-        assert_eq!(c.prune(1_000, 500), 2);
+        let (mut c, _) = Cache::from_json(&c.to_json(), "b");
+        assert!(!c.changed());
+        // A use soon after the last one changes nothing.
+        c.touch_file("js", 2, 100 + TOUCH_AFTER);
+        assert!(!c.changed());
+        c.touch_file("js", 2, 200 + TOUCH_AFTER);
+        assert!(c.changed());
+        let now = 200 + TOUCH_AFTER;
+        assert_eq!(c.prune(now, TOUCH_AFTER), 2);
         assert!(c.file("js", 1).is_none());
         assert!(c.file("js", 2).is_some());
         assert_eq!(c.len(), (1, 0));

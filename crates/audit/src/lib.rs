@@ -23,7 +23,7 @@ pub mod emit;
 pub mod merge;
 
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// What identifies a pattern's analysis: every occurrence with the same key
@@ -555,12 +555,14 @@ pub struct Audit {
 
 /// The unique keys of `occurrences`, sorted; with a shard, only its own.
 pub fn unique_keys(occurrences: &[Occurrence], shard: Option<Shard>) -> Vec<Key> {
-    let set: BTreeSet<&Key> = occurrences
+    let set: HashSet<&Key> = occurrences
         .iter()
         .map(|o| &o.key)
         .filter(|k| shard.is_none_or(|s| s.owns(k)))
         .collect();
-    set.into_iter().cloned().collect()
+    let mut keys: Vec<&Key> = set.into_iter().collect();
+    keys.sort_unstable();
+    keys.into_iter().cloned().collect()
 }
 
 /// Applies what the occurrence's engine implies: a linear engine makes a
