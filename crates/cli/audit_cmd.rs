@@ -400,8 +400,18 @@ fn walk(args: &Args, paths: &[PathBuf], cache: Option<&Cache>) -> FileResult {
     // Only overlapping PATHs and followed links can reach a file twice;
     // resolving every path costs a readlink per component.
     let may_repeat = args.follow || paths.len() > 1;
+    let bar = io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} extracting: {pos} files {elapsed}")
+        {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(Duration::from_millis(100));
+        bar
+    });
     builder.build_parallel().run(|| {
-        let (args, dog, visits) = (args, &dog, &visits);
+        let (args, dog, visits, bar) = (args, &dog, &visits, &bar);
         Box::new(move |entry| {
             let visit = match entry {
                 Ok(e) => {
@@ -426,6 +436,9 @@ fn walk(args: &Args, paths: &[PathBuf], cache: Option<&Cache>) -> FileResult {
                         },
                         None => return ignore::WalkState::Continue,
                     };
+                    if let Some(b) = bar {
+                        b.inc(1);
+                    }
                     (display(e.path()), canonical, r)
                 }
                 Err(e) => (String::new(), None, walk_error(e)),
@@ -434,6 +447,9 @@ fn walk(args: &Args, paths: &[PathBuf], cache: Option<&Cache>) -> FileResult {
             ignore::WalkState::Continue
         })
     });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     dog.stop.store(true, Ordering::Relaxed);
     let _ = handle.join();
     let mut visits = visits.into_inner().unwrap_or_else(|e| e.into_inner());
