@@ -17,7 +17,7 @@ LITERAL_FORMS = {"string", "template", "raw"}
 
 
 def run_audit(bin_, tree):
-    p = subprocess.run([bin_, "audit", ".", "--format", "json"], cwd=tree,
+    p = subprocess.run([bin_, "audit", ".", "--format", "json", "--no-cache"], cwd=tree,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if p.returncode not in (0, 1):
         sys.exit(f"redoscope audit exited {p.returncode}:\n{p.stderr[-2000:]}")
