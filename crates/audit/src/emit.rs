@@ -128,6 +128,20 @@ pub fn text(out: &mut dyn Write, audit: &Audit, opts: TextOptions) -> io::Result
             .as_ref()
             .filter(|_| f.verdict == Some(Verdict::Vulnerable))
             .and_then(attack_summary);
+        if f.verdict == Some(Verdict::Vulnerable) {
+            for h in &f.hotspot {
+                let part = ticked(f.pattern.get(h.start..h.end).unwrap_or(""), 80);
+                match (h.line, h.column) {
+                    (Some(l), Some(col)) => {
+                        t.push_str(&format!("  hotspot: {part} at {l}:{col}\n"))
+                    }
+                    _ => t.push_str(&format!(
+                        "  hotspot: {part} (pattern bytes {}..{})\n",
+                        h.start, h.end
+                    )),
+                }
+            }
+        }
         match (attack, &f.reason) {
             (Some(a), _) => t.push_str(&format!("  attack: {a}\n")),
             (None, Some(r)) => t.push_str(&format!("  reason: {r}\n")),
