@@ -211,6 +211,22 @@ fn hidden_and_ignored_files() {
     let (_, r) = audit_json(dir.path(), &["--hidden"]);
     assert!(files(&r).contains(&".hidden/secret.js".to_string()));
     assert!(!files(&r).contains(&"ignored.js".to_string()));
+
+    // --glob, as in ripgrep: `!` excludes, a positive glob keeps only its
+    // matches; an invalid glob is a usage error.
+    let (_, r) = audit_json(dir.path(), &["--glob", "!src/**"]);
+    let found = files(&r);
+    assert!(found.contains(&"lib/check.rb".to_string()), "{found:?}");
+    assert!(!found.iter().any(|f| f.starts_with("src/")), "{found:?}");
+    let (_, r) = audit_json(dir.path(), &["-g", "*.py"]);
+    let found = files(&r);
+    assert!(
+        !found.is_empty() && found.iter().all(|f| f.ends_with(".py")),
+        "{found:?}"
+    );
+    let (code, _, err) = run_in(dir.path(), &["audit", "--glob", "["]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid --glob '['"), "{err}");
 }
 
 #[cfg(unix)]

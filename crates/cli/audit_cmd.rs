@@ -108,6 +108,11 @@ pub struct Args {
     /// Don't respect .gitignore, .ignore and the like.
     #[arg(long)]
     pub no_ignore: bool,
+    /// Include or exclude files and directories matching GLOB (as in
+    /// ripgrep: `--glob '!vendor/**'` excludes, `--glob '*.py'` audits only
+    /// matching files; later globs take precedence). Repeatable.
+    #[arg(long, short = 'g', value_name = "GLOB")]
+    pub glob: Vec<String>,
     /// Follow symbolic links (loops are detected and reported as skipped).
     #[arg(long)]
     pub follow: bool,
@@ -375,7 +380,21 @@ fn audit_file(
     r
 }
 
-fn walk(args: &Args, paths: &[PathBuf], cache: Option<&Cache>) -> FileResult {
+/// The `--glob` overrides, relative to the current directory.
+fn overrides(globs: &[String]) -> anyhow::Result<ignore::overrides::Override> {
+    let mut b = ignore::overrides::OverrideBuilder::new(".");
+    for g in globs {
+        b.add(g).with_context(|| format!("invalid --glob '{g}'"))?;
+    }
+    b.build().context("building the --glob set")
+}
+
+fn walk(
+    args: &Args,
+    paths: &[PathBuf],
+    globs: ignore::overrides::Override,
+    cache: Option<&Cache>,
+) -> FileResult {
     let mut builder = ignore::WalkBuilder::new(&paths[0]);
     for p in &paths[1..] {
         builder.add(p);
@@ -388,6 +407,7 @@ fn walk(args: &Args, paths: &[PathBuf], cache: Option<&Cache>) -> FileResult {
         .git_exclude(!args.no_ignore)
         .parents(!args.no_ignore)
         .require_git(false)
+        .overrides(globs)
         .follow_links(args.follow)
         .threads(args.jobs.unwrap_or(0));
     let (dog, handle) = Watchdog::start();
@@ -811,7 +831,8 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
         (Some(d), Some(b)) => Some(load_cache(d, b)),
         _ => None,
     };
-    let mut walked = walk(args, &paths, cache.as_ref());
+    let globs = overrides(&args.glob)?;
+    let mut walked = walk(args, &paths, globs, cache.as_ref());
     let keys = redoscope_audit::unique_keys(&walked.occurrences, args.shard);
     let (analyses, fresh) = analyze_all(&keys, args, cache.as_ref())?;
     let stats = cache.as_ref().map(|_| redoscope_audit::CacheStats {
