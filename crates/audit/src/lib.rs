@@ -2,8 +2,9 @@
 //! it can be tested without files or processes: the regex occurrences found
 //! in a tree, their deduplication into unique patterns, shards, inline
 //! suppressions, baselines and severity thresholds, the assembled
-//! [`Audit`], its formats ([`emit`]: text, JSON, JSON Lines, SARIF 2.1.0)
-//! and the merging of shard outputs ([`merge`]).
+//! [`Audit`], its formats ([`emit`]: text, JSON, JSON Lines, SARIF 2.1.0),
+//! the merging of shard outputs ([`merge`]) and what is remembered between
+//! runs ([`cache`]: extractions by file content, analyses by pattern).
 //!
 //! This crate is pure: the command line walks the tree, extracts the
 //! regexes and runs the analysis; it hands the results here.
