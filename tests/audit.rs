@@ -630,3 +630,31 @@ fn sarif_is_valid_and_snapshotted() {
         ".runs[].tool.driver.version" => "[version]",
     });
 }
+
+/// The project audits its own sources (test fixtures, which hold
+/// vulnerable regexes on purpose, left out): nothing vulnerable that is
+/// not suppressed with a reason, no invalid regex.
+#[test]
+fn the_project_audits_clean() {
+    let (code, r) = audit_json(
+        &manifest_dir(),
+        &[
+            "--glob",
+            "!tests/fixtures/**",
+            "--glob",
+            "!crates/extract/tests/**",
+            "--glob",
+            "!target/**",
+        ],
+    );
+    let s = &r["summary"];
+    assert_eq!(code, 0, "{s}");
+    assert!(s["regexes_found"].as_u64().unwrap() >= 10, "{s}");
+    assert_eq!(s["errors"], 0, "{}", r["errors"]);
+    for f in r["findings"].as_array().unwrap() {
+        if f["verdict"] == "vulnerable" {
+            let reason = f["suppressed"].as_str().unwrap_or("");
+            assert!(!reason.is_empty(), "{f}");
+        }
+    }
+}
