@@ -668,23 +668,16 @@ fn analyze_all(
     Ok((out, new_keys))
 }
 
-/// The build of the analyzer a cache belongs to: the version and the
-/// executable's size and modification time (a rebuilt binary starts a
-/// fresh cache). `None` when the executable cannot be read.
+/// The build of the analyzer a cache belongs to: the version and a hash of
+/// the executable's bytes (a rebuilt binary that analyzes differently
+/// starts a fresh cache; the same binary installed again keeps it). `None`
+/// when the executable cannot be read.
 fn build_id() -> Option<String> {
-    let exe = std::env::current_exe().ok()?;
-    let m = std::fs::metadata(exe).ok()?;
-    let mtime = m
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
+    let exe = std::fs::read(std::env::current_exe().ok()?).ok()?;
     Some(format!(
-        "redoscope {} exe {} bytes {}.{:09}",
+        "redoscope {} exe {:032x}",
         env!("CARGO_PKG_VERSION"),
-        m.len(),
-        mtime.as_secs(),
-        mtime.subsec_nanos()
+        xxhash_rust::xxh3::xxh3_128(&exe)
     ))
 }
 
