@@ -819,11 +819,7 @@ pub fn run(args: &Args) -> anyhow::Result<Status> {
         );
     }
     let dir = cache_dir(args);
-    let build = build_id();
-    let mut cache = match (&dir, &build) {
-        (Some(d), Some(b)) => Some(load_cache(d, b)),
-        _ => None,
-    };
+    let mut cache = dir.as_ref().and_then(|d| Some(load_cache(d, &build_id()?)));
     let globs = overrides(&args.glob)?;
     let mut walked = walk(args, &paths, globs, cache.as_ref());
     let keys = redoscope_audit::unique_keys(&walked.occurrences, args.shard);
