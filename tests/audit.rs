@@ -658,3 +658,43 @@ fn the_project_audits_clean() {
         }
     }
 }
+
+/// SARIF fingerprints: the same regex keeps its fingerprint when lines
+/// move; a second copy of it in the same file is a second alert.
+#[test]
+fn sarif_fingerprints_survive_line_moves_and_tell_copies_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.js");
+    let prints = |v: &Value| -> Vec<(u64, String)> {
+        v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
+                    r["partialFingerprints"]["redoscope/v1"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+            .collect()
+    };
+    std::fs::write(&file, "const a = /^(a+)+$/;\nconst b = /^(a+)+$/;\n").unwrap();
+    let before = prints(&sarif_of(dir.path(), &[]));
+    assert_eq!(before.len(), 2, "{before:?}");
+    assert_ne!(before[0].1, before[1].1);
+    std::fs::write(
+        &file,
+        "// a new first line\nconst a = /^(a+)+$/;\nconst b = /^(a+)+$/;\n",
+    )
+    .unwrap();
+    let after = prints(&sarif_of(dir.path(), &[]));
+    assert_eq!(
+        after,
+        vec![(2, before[0].1.clone()), (3, before[1].1.clone())]
+    );
+}

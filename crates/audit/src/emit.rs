@@ -328,7 +328,9 @@ fn uri(path: &str) -> String {
     o
 }
 
-fn sarif_result(f: &Finding, strict: bool, with_baseline: bool) -> Option<Value> {
+/// `ordinal`: how many earlier findings of the file have the same regex
+/// (flavor, flags, mode, pattern).
+fn sarif_result(f: &Finding, ordinal: usize, strict: bool, with_baseline: bool) -> Option<Value> {
     let (rule, level, what) = match (f.verdict?, f.complexity) {
         (Verdict::Vulnerable, Some(Complexity::Polynomial { .. }))
             if !f.counts && f.suppressed.is_none() && !f.baselined =>
@@ -427,12 +429,21 @@ fn sarif_result(f: &Finding, strict: bool, with_baseline: bool) -> Option<Value>
         r["relatedLocations"] = Value::Array(related);
     }
     // Stable across line moves: the same regex in the same file is the
-    // same alert (the baseline matches the same way).
+    // same alert (the baseline matches the same way); a second copy of it
+    // in the file is another alert.
+    let nth = ordinal.to_string();
+    let mut parts = vec![
+        f.file.as_str(),
+        f.flavor.as_str(),
+        f.flags.as_str(),
+        f.mode.as_str(),
+        f.pattern.as_str(),
+    ];
+    if ordinal > 0 {
+        parts.push(&nth);
+    }
     r["partialFingerprints"] = json!({
-        "redoscope/v1": format!(
-            "{:016x}",
-            crate::fnv1a(&[&f.file, &f.flavor, &f.flags, &f.mode, &f.pattern])
-        )
+        "redoscope/v1": format!("{:016x}", crate::fnv1a(&parts))
     });
     if let Some(reason) = &f.suppressed {
         r["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
@@ -465,7 +476,15 @@ pub fn sarif_value(audit: &Audit, tool_version: &str, strict: bool, with_baselin
     let results: Vec<Value> = audit
         .findings
         .iter()
-        .filter_map(|f| sarif_result(f, strict, with_baseline))
+        .scan(std::collections::HashMap::<_, usize>::new(), |seen, f| {
+            let n = seen
+                .entry((&f.file, &f.flavor, &f.flags, &f.mode, &f.pattern))
+                .or_default();
+            let ordinal = *n;
+            *n += 1;
+            Some(sarif_result(f, ordinal, strict, with_baseline))
+        })
+        .flatten()
         .collect();
     let notifications: Vec<Value> = audit
         .errors
