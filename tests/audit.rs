@@ -518,6 +518,22 @@ fn text_snapshot() {
         out.starts_with("src/main.go:6:30: safe `^(a+)+$` (regexp.MustCompile, go)"),
         "{out}"
     );
+    // The grouped layout: the same entries under one header per file.
+    let (code, out, _) = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "--format",
+            "grouped",
+            "--color",
+            "never",
+            "--timeout",
+            "20s",
+        ],
+    );
+    assert_eq!(code, 1);
+    let (body, _) = out.trim_end().rsplit_once('\n').unwrap();
+    insta::assert_snapshot!("audit_grouped", format!("{body}\n"));
 }
 
 #[test]

@@ -24,8 +24,12 @@ use std::time::{Duration, Instant};
 /// Output formats of `audit` and `merge`.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditFormat {
-    /// One line per finding, grouped by file, then a summary line.
+    /// One line per finding (`file:line:col: …`), sorted by file, then a
+    /// summary line.
     Text,
+    /// The same, grouped: one header line per file, its findings indented
+    /// under it (ruff's `grouped` layout).
+    Grouped,
     /// One JSON object: findings, errors, skipped, summary.
     Json,
     /// JSON Lines: begin, finding…, error…, skipped…, summary.
@@ -763,12 +767,13 @@ fn write_report(audit: &Audit, r: &ReportArgs, with_baseline: bool) -> anyhow::R
     let mut out = io::BufWriter::new(io::stdout().lock());
     let version = env!("CARGO_PKG_VERSION");
     match r.format {
-        AuditFormat::Text => emit::text(
+        AuditFormat::Text | AuditFormat::Grouped => emit::text(
             &mut out,
             audit,
             emit::TextOptions {
                 color: r.color.enabled(),
                 show_safe: r.show_safe,
+                grouped: r.format == AuditFormat::Grouped,
             },
         )?,
         AuditFormat::Json => emit::json(&mut out, audit)?,

@@ -13,6 +13,9 @@ pub struct TextOptions {
     pub color: bool,
     /// List safe regexes too.
     pub show_safe: bool,
+    /// One header line per file, its findings indented under it (ruff's
+    /// `grouped` layout), instead of `file:line:col:` on every line.
+    pub grouped: bool,
 }
 
 fn paint(on: bool, code: &str, s: &str) -> String {
@@ -99,8 +102,11 @@ fn listed(f: &Finding, show_safe: bool) -> bool {
 /// attack, others by their reason); then skipped files and a summary line.
 pub fn text(out: &mut dyn Write, audit: &Audit, opts: TextOptions) -> io::Result<()> {
     let c = opts.color;
-    // (file, line, column, text): findings first at equal positions.
-    let mut entries: Vec<(&str, u32, u32, String)> = vec![];
+    // (file, line, column, place, first line, following lines): findings
+    // first at equal positions. `place` is `:line:col` (empty for a
+    // file-level problem).
+    type Entry<'a> = (&'a str, u32, u32, String, String, String);
+    let mut entries: Vec<Entry<'_>> = vec![];
     for f in audit.findings.iter().filter(|f| listed(f, opts.show_safe)) {
         let verdict = verdict_text(f);
         let verdict = match f.verdict {
@@ -114,15 +120,13 @@ pub fn text(out: &mut dyn Write, audit: &Audit, opts: TextOptions) -> io::Result
         } else {
             format!(", flags {}", f.flags)
         };
-        let mut t = format!(
-            "{}:{}:{}: {verdict} {} ({}, {}{flags})\n",
-            paint(c, "1", &f.file),
-            f.line,
-            f.column,
+        let head = format!(
+            "{verdict} {} ({}, {}{flags})",
             ticked(&f.pattern, 200),
             f.api,
             f.flavor,
         );
+        let mut t = String::new();
         let attack = f
             .attack
             .as_ref()
@@ -132,25 +136,24 @@ pub fn text(out: &mut dyn Write, audit: &Audit, opts: TextOptions) -> io::Result
             for h in &f.hotspot {
                 let part = ticked(f.pattern.get(h.start..h.end).unwrap_or(""), 80);
                 match (h.line, h.column) {
-                    (Some(l), Some(col)) => {
-                        t.push_str(&format!("  hotspot: {part} at {l}:{col}\n"))
-                    }
+                    (Some(l), Some(col)) => t.push_str(&format!("hotspot: {part} at {l}:{col}\n")),
                     _ => t.push_str(&format!(
-                        "  hotspot: {part} (pattern bytes {}..{})\n",
+                        "hotspot: {part} (pattern bytes {}..{})\n",
                         h.start, h.end
                     )),
                 }
             }
         }
         match (attack, &f.reason) {
-            (Some(a), _) => t.push_str(&format!("  attack: {a}\n")),
-            (None, Some(r)) => t.push_str(&format!("  reason: {r}\n")),
+            (Some(a), _) => t.push_str(&format!("attack: {a}\n")),
+            (None, Some(r)) => t.push_str(&format!("reason: {r}\n")),
             (None, None) => {}
         }
-        entries.push((&f.file, f.line, f.column, t));
+        let place = format!(":{}:{}", f.line, f.column);
+        entries.push((&f.file, f.line, f.column, place, head, t));
     }
     for e in &audit.errors {
-        let at = match (e.line, e.column) {
+        let place = match (e.line, e.column) {
             (Some(l), Some(col)) => format!(":{l}:{col}"),
             _ => String::new(),
         };
@@ -159,17 +162,36 @@ pub fn text(out: &mut dyn Write, audit: &Audit, opts: TextOptions) -> io::Result
         } else {
             paint(c, "1;31", "error")
         };
-        let t = format!(
-            "{}{at}: {label} ({}): {}\n",
-            paint(c, "1", &e.file),
-            e.kind,
-            e.message
-        );
-        entries.push((&e.file, e.line.unwrap_or(0), e.column.unwrap_or(0), t));
+        let head = format!("{label} ({}): {}", e.kind, e.message);
+        entries.push((
+            &e.file,
+            e.line.unwrap_or(0),
+            e.column.unwrap_or(0),
+            place,
+            head,
+            String::new(),
+        ));
     }
     entries.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
-    for (_, _, _, t) in entries {
-        out.write_all(t.as_bytes())?;
+    let mut current: Option<&str> = None;
+    for (file, _, _, place, head, rest) in entries {
+        if opts.grouped {
+            if current != Some(file) {
+                writeln!(out, "{}:", paint(c, "1", file))?;
+                current = Some(file);
+            }
+            let place = place.strip_prefix(':').unwrap_or("");
+            let sep = if place.is_empty() { "" } else { ": " };
+            writeln!(out, "  {place}{sep}{head}")?;
+            for l in rest.lines() {
+                writeln!(out, "    {l}")?;
+            }
+        } else {
+            writeln!(out, "{}{place}: {head}", paint(c, "1", file))?;
+            for l in rest.lines() {
+                writeln!(out, "  {l}")?;
+            }
+        }
     }
     for s in &audit.skipped {
         let size = s.size.map(|n| format!(", {n} bytes")).unwrap_or_default();
